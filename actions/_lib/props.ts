@@ -1,0 +1,32 @@
+import { InputError } from '../../src/errors.ts';
+
+/** Readers for Bubble properties: empty optional fields arrive as null/undefined/"". */
+export function optionalText(props: Bubble.Properties, name: string, maxLength = 4096): string | undefined {
+  const v = props[name];
+  if (v === null || v === undefined) return undefined;
+  if (typeof v !== 'string') throw new InputError('invalid_input', `${name} must be text`);
+  const t = v.trim();
+  if (t.length > maxLength) throw new InputError('invalid_input', `${name} is longer than ${maxLength} characters`);
+  return t === '' ? undefined : t;
+}
+
+export function optionalNumber(props: Bubble.Properties, name: string, min: number, max: number): number | undefined {
+  const v = props[name];
+  if (v === null || v === undefined || v === '') return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw new InputError('invalid_input', `${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+export function flag(props: Bubble.Properties, name: string): boolean {
+  return props[name] === true || props[name] === 'true';
+}
+
+/** A date field as Unix seconds: Bubble passes Date objects; ISO text and epoch ms are accepted too. */
+export function optionalDate(props: Bubble.Properties, name: string): number | undefined {
+  const v = props[name];
+  if (v === null || v === undefined || v === '') return undefined;
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  if (!Number.isFinite(ms)) throw new InputError('invalid_input', `${name} must be a date`);
+  return Math.floor(ms / 1000);
+}

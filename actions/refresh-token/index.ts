@@ -1,0 +1,33 @@
+import { refreshIfExpiring } from '../../src/oauth/refresh.ts';
+import { bubbleAction } from '../_lib/action.ts';
+import { connectionAndKeys, grantFacts, keepInputGrant } from '../_lib/common.ts';
+import { flag, optionalNumber } from '../_lib/props.ts';
+
+const EMPTY = {
+  sealed_grant: null as string | null,
+  refreshed: false,
+  expires_at: null as Date | null,
+  expires_in: null as number | null,
+  scope: null as string | null,
+  generation: null as number | null,
+};
+
+/** Refresh token: refreshes the sealed grant when its access token expires within min_validity seconds. */
+export default bubbleAction(
+  'Refresh token',
+  EMPTY,
+  async (call) => {
+    const { conn, ring, sub } = connectionAndKeys(call);
+    const result = await refreshIfExpiring({
+      conn,
+      ring,
+      sub,
+      sealedGrant: call.properties.sealed_grant,
+      minValidity: optionalNumber(call.properties, 'min_validity', 0, 86_400) ?? 300,
+      force: flag(call.properties, 'force'),
+      onSecret: (v) => call.redactor.add(v),
+    });
+    return { sealed_grant: result.sealed, refreshed: result.refreshed, ...grantFacts(result.grant, Math.floor(Date.now() / 1000)) };
+  },
+  keepInputGrant,
+);

@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * Builds dist/plugin/ in Bubble's GitHub-sync layout from the typed manifest (plugin/) and the action
+ * sources (actions/<folder>/index.ts), then checks what it wrote. Any failed check exits non-zero.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { bubbleFolder, bubbleJson, ID_PATTERN } from './scripts/lib/bubble-format.mjs';
+import { checkFunctionExpression } from './scripts/lib/check-js.mjs';
+import { renderActionsDoc } from './scripts/lib/docs.mjs';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const OUT = join(ROOT, 'dist', 'plugin');
+/** Issue #3: a minified server action stays under 64 KB. DESIGN §7 aims at 40 KB: see docs/NOTES.md. */
+const SERVER_BUDGET = 64 * 1024;
+
+/** @typedef {import('./plugin/types.ts').Manifest} Manifest */
+/** @typedef {import('./plugin/types.ts').FieldDef} FieldDef */
+/** @typedef {import('./plugin/types.ts').OutputDef} OutputDef */
+
+/** @returns {Promise<Manifest>} */
+export async function loadManifest() {
+  const out = await esbuild.build({ entryPoints: [join(ROOT, 'plugin/index.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
+  const text = out.outputFiles[0]?.text ?? '';
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(text).toString('base64')}`);
+  return mod.MANIFEST;
+}
+
+/**
+ * One action → the text of server.js: one anonymous async function expression. The CommonJS bundle is
+ * evaluated once per warm process and kept on globalThis under a symbol naming this exact build, so
+ * jose is not re-initialised on every call and module-level caches live as long as the process.
+ * @param {string} folder
+ */
+async function bundleServerAction(folder) {
+  const out = await esbuild.build({
+    entryPoints: [join(ROOT, 'actions', folder, 'index.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    minify: true,
+    legalComments: 'none',
+    inject: [join(ROOT, 'scripts/lib/webcrypto-shim.mjs')],
+    write: false,
+  });
+  const code = out.outputFiles[0]?.text.trim() ?? '';
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  return [
+    'async function(properties, context) {',
+    `const g = globalThis, k = Symbol.for("bubble-secure-api/action/${folder}/${hash}");`,
+    'const m = g[k] || (g[k] = (function () { const module = { exports: {} }, exports = module.exports;',
+    code,
+    'return module.exports; })());',
+    'return m.default(properties, context);',
+    '}',
+  ].join('\n');
+}
+
+/** @param {FieldDef[]} fields @param {string} prefix */
+function fieldsJson(fields, prefix) {
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  fields.forEach((f, rank) => {
+    const id = `${prefix}_${f.name}`;
+    out[id] = {
+      caption: f.caption, name: f.name, editor: f.editor, rank, doc: f.doc,
+      ...(f.value && { value: f.value }),
+      ...(f.optional && { optional: true }),
+      ...(f.default_val !== undefined && { default_val: f.default_val }),
+      ...(f.options && { options: f.options.join(',') }),
+    };
+  });
+  return out;
+}
+
+/** @param {OutputDef[]} outputs @param {string} prefix */
+function outputsJson(outputs, prefix) {
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  outputs.forEach((o, rank) => { out[`${prefix}_out_${o.name}`] = { caption: o.caption, name: o.name, value: o.value, rank }; });
+  return out;
+}
+
+/** IDs are lower snake case and unique plugin-wide (Bubble keeps one ID space per plugin). @param {Manifest} m */
+function checkIds(m) {
+  const ids = [...m.keys.map((k) => k.id), ...m.actions.flatMap((a) => [a.id, ...a.fields.map((f) => `${a.id}_${f.name}`), ...a.outputs.map((o) => `${a.id}_out_${o.name}`)])];
+  const bad = ids.filter((id) => !ID_PATTERN.test(id));
+  const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (bad.length || dup.length) throw new Error(`manifest IDs: invalid ${bad.join(', ') || '-'}; duplicate ${dup.join(', ') || '-'}`);
+  for (const a of m.actions) for (const f of a.fields) if (!f.doc?.trim()) throw new Error(`manifest: field ${a.id}.${f.name} has no doc line`);
+}
+
+/** @param {string} path @param {string} text */
+async function emit(path, text) {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+
+async function build() {
+  const m = await loadManifest();
+  checkIds(m);
+  await rm(OUT, { recursive: true, force: true });
+  const { meta } = m;
+  await emit(join(OUT, 'meta_data.json'), bubbleJson({
+    categories: Object.fromEntries(meta.categories.map((c, i) => [String(i), c])),
+    data_tracked: false, demo_page: meta.demo_page, description: meta.description, image: meta.image,
+    license: meta.license, link: meta.link, name: meta.name, plugin_instructions: meta.plugin_instructions,
+    sa_node_version: meta.sa_node_version,
+  }));
+  await emit(join(OUT, 'shared_tech_params.json'), bubbleJson({
+    dependencies: { plugin_api_version: meta.plugin_api_version, use_jquery: false },
+    shared_keys: Object.fromEntries(m.keys.map((k) => [k.id, { caption: k.caption, type: k.type }])),
+  }));
+  const problems = [];
+  for (const a of m.actions) {
+    const dir = join(OUT, 'actions', bubbleFolder(a.id));
+    await emit(join(dir, 'params.json'), bubbleJson({
+      category: a.category, display: a.display, type: 'server_side', use_packages: false,
+      fields: fieldsJson(a.fields, a.id), return_value: outputsJson(a.outputs, a.id),
+    }));
+    const js = await bundleServerAction(a.folder);
+    await emit(join(dir, 'server.js'), js);
+    const size = Buffer.byteLength(js);
+    const parse = checkFunctionExpression(js);
+    if (parse) problems.push(`${a.folder}/server.js: ${parse}`);
+    if (size > SERVER_BUDGET) problems.push(`${a.folder}/server.js is ${size} bytes, over the ${SERVER_BUDGET}-byte budget`);
+    console.log(`  ${a.folder} → actions/${bubbleFolder(a.id)}/server.js ${(size / 1024).toFixed(1)} KB`);
+  }
+  const reference = renderActionsDoc(m);
+  await emit(join(OUT, 'README.md'), `${await readFile(join(ROOT, 'docs', 'PLUGIN_README.md'), 'utf8')}\n${reference}`);
+  if (process.argv.includes('--docs')) await writeFile(join(ROOT, 'docs', 'actions.md'), reference);
+  if (problems.length) {
+    console.error(`build checks failed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`built ${OUT}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await build();

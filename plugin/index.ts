@@ -1,0 +1,21 @@
+import { REFRESH_TOKEN } from './actions/refresh-token.ts';
+import { SEAL_TOKEN } from './actions/seal-token.ts';
+import { KEYS } from './keys.ts';
+import type { Manifest } from './types.ts';
+
+export const MANIFEST: Manifest = {
+  meta: {
+    name: 'Secure API Connector (OAuth + signed calls)',
+    description: 'OAuth and signed API calls in server-side actions. Secrets stay in private plugin keys; tokens are kept as encrypted sealed grants.',
+    plugin_instructions: 'Run `npm run keygen` and paste the result into "Sealing key". Put client credentials in the private keys, never in workflow fields. Store the sealed_grant output in your database and pass it back to the actions. See the INSTALL guide.',
+    link: '',
+    demo_page: '',
+    image: '',
+    license: 'open_source',
+    categories: ['technical'],
+    sa_node_version: 18,
+    plugin_api_version: '4',
+  },
+  keys: KEYS,
+  actions: [SEAL_TOKEN, REFRESH_TOKEN],
+};

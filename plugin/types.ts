@@ -1,0 +1,64 @@
+/** Typed Bubble manifest data; build.mjs turns it into meta_data.json, shared_tech_params.json, params.json. */
+export type ValueType = 'text' | 'number' | 'boolean' | 'date';
+export type Editor = 'DynamicValue' | 'StaticText' | 'StaticNumber' | 'Checkbox' | 'Dropdown';
+
+export interface FieldDef {
+  /** pinned Bubble field name = property name (DESIGN §5) */
+  name: string;
+  caption: string;
+  editor: Editor;
+  value?: ValueType;
+  optional?: boolean;
+  default_val?: string | number | boolean;
+  /** Dropdown choices */
+  options?: string[];
+  /** the tooltip shown in the Bubble editor: every field has one */
+  doc: string;
+}
+
+export interface OutputDef {
+  name: string;
+  caption: string;
+  value: ValueType;
+  /** for our docs only: Bubble's return_value has no tooltip */
+  doc: string;
+}
+
+export interface ActionDef {
+  /** Bubble ID: lower snake case, unique plugin-wide, stable across builds */
+  id: string;
+  /** source folder under actions/ */
+  folder: string;
+  display: string;
+  category: 'plugins';
+  /** one-paragraph description for the README */
+  doc: string;
+  fields: FieldDef[];
+  outputs: OutputDef[];
+}
+
+export interface KeyDef {
+  id: string;
+  caption: string;
+  type: 'secure' | 'client_safe';
+  doc: string;
+}
+
+export interface PluginMeta {
+  name: string;
+  description: string;
+  plugin_instructions: string;
+  link: string;
+  demo_page: string;
+  image: string;
+  license: 'open_source' | 'private';
+  categories: string[];
+  sa_node_version: 18;
+  plugin_api_version: '4';
+}
+
+export interface Manifest {
+  meta: PluginMeta;
+  keys: KeyDef[];
+  actions: ActionDef[];
+}

@@ -1,0 +1,25 @@
+// @ts-check
+/**
+ * `npm test`: build (with its own checks), type-check, run every suite on this Node, then run the
+ * action suites again with the built actions executed by Node 18.20 (Bubble's server runtime).
+ */
+import { spawnSync } from 'node:child_process';
+import { ensureNode18 } from './lib/node18.mjs';
+
+/** @param {string} title @param {string[]} args @param {NodeJS.ProcessEnv} [env] */
+function step(title, args, env = {}) {
+  console.log(`\n── ${title}`);
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${title} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const vitest = 'node_modules/vitest/vitest.mjs';
+step('build', ['build.mjs']);
+step('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+step('tests (Node ' + process.version + ')', [vitest, 'run']);
+ensureNode18();
+step('action tests, built actions on Node 18', [vitest, 'run', 'test/actions'], { ACTION_RUNTIME: 'node18' });
+console.log('\n✓ all tests passed');

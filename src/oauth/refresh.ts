@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { Connection } from '../config/connections.ts';
+import { GrantError } from '../errors.ts';
+import { openGrant, sealGrant, type Grant } from '../seal/grant.ts';
+import type { Keyring } from '../seal/keys.ts';
+import { resolveEndpoints } from './endpoints.ts';
+import { singleFlight } from './single-flight.ts';
+import { requestToken } from './token-request.ts';
+import type { TokenSet } from './token-response.ts';
+
+/** Bubble may run an action twice: a repeat within this window reuses the first refresh. */
+const REPLAY_MS = 60_000;
+/** Expiry assumed when a provider sends no usable expires_in (RFC 6749 leaves it to documentation). */
+export const DEFAULT_TOKEN_LIFETIME = 3600;
+
+export interface RefreshRequest {
+  conn: Connection;
+  ring: Keyring;
+  sealedGrant: unknown;
+  sub?: string | undefined;
+  /** refresh when the access token expires within this many seconds */
+  minValidity: number;
+  force: boolean;
+  /** called with every token value the refresh handles, so the adapter can redact them */
+  onSecret: (value: string) => void;
+}
+
+export interface RefreshResult {
+  grant: Grant;
+  sealed: string;
+  refreshed: boolean;
+}
+
+/** Opens the grant and refreshes it when its access token expires within `minValidity` (or `force`). */
+export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshResult> {
+  const opened = await openGrant(req.sealedGrant, req.ring, { conn: req.conn.name, sub: req.sub });
+  const grant = opened.grant;
+  [grant.at, grant.rt, grant.id_token].forEach((v) => v && req.onSecret(v));
+  const sealed = opened.resealed ?? (req.sealedGrant as string);
+  const nowS = Math.floor(Date.now() / 1000);
+  if (!req.force && grant.exp - nowS > req.minValidity) return { grant, sealed, refreshed: false };
+  const rt = grant.rt;
+  if (!rt) {
+    throw new GrantError('reauthorization_required', 'no_refresh_token', 'The access token is expiring and the grant holds no refresh token: authorize the connection again.');
+  }
+  const key = createHash('sha256').update(JSON.stringify([req.conn.name, grant.sub ?? '', rt])).digest('base64url');
+  const result = await singleFlight(key, REPLAY_MS, Date.now(), () => spendRefreshToken(req, grant, rt));
+  [result.grant.at, result.grant.rt, result.grant.id_token].forEach((v) => v && req.onSecret(v));
+  return result;
+}
+
+async function spendRefreshToken(req: RefreshRequest, grant: Grant, rt: string): Promise<RefreshResult> {
+  const endpoints = await resolveEndpoints(req.conn, Date.now());
+  const tokens = await requestToken(req.conn, endpoints, { grant_type: 'refresh_token', refresh_token: rt }, Date.now());
+  const next = nextGrant(grant, tokens, Math.floor(Date.now() / 1000));
+  return { grant: next, sealed: await sealGrant(next, req.ring), refreshed: true };
+}
+
+/** The refreshed grant: a rotated refresh token replaces the old one, a missing one keeps it. */
+export function nextGrant(prev: Grant, tokens: TokenSet, nowS: number): Grant {
+  const next: Grant = {
+    ...prev,
+    at: tokens.access_token,
+    token_type: tokens.token_type,
+    exp: nowS + (tokens.expires_in ?? DEFAULT_TOKEN_LIFETIME),
+    iat: nowS,
+    gen: prev.gen + 1,
+  };
+  if (tokens.refresh_token) next.rt = tokens.refresh_token;
+  if (tokens.scope !== undefined) next.scope = tokens.scope;
+  if (tokens.id_token) next.id_token = tokens.id_token;
+  return next;
+}

@@ -1,0 +1,293 @@
+/**
+ * Pinned OAuth 2.0 provider presets for confidential (server-side) web apps.
+ * Facts and their sources are listed in docs/providers.md; keep the two in step.
+ * A placeholder value is checked against its pattern before it reaches a URL, so a
+ * customer-supplied value can never move an endpoint to a host outside the provider's domains.
+ */
+
+export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+export interface ProviderPreset {
+  /** pinned lower-case preset name */
+  name: string;
+  /** OIDC issuer when the provider is OpenID Connect (used to validate ID tokens); omit if not OIDC or tenant-specific */
+  issuer?: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  revocation_endpoint?: string;
+  /** client auth the provider documents for confidential web apps, first = default */
+  token_auth: TokenAuthMethod[];
+  /** separator the provider expects between scopes in the scope parameter */
+  scope_separator: ' ' | ',';
+  /** scopes/params needed to obtain a refresh token, e.g. offline_access or access_type=offline */
+  offline: { scopes?: string[]; params?: Record<string, string> };
+  /** whether the provider rotates refresh tokens on refresh (true / false / 'optional' when app setting) */
+  rotates_refresh_tokens: boolean | 'optional';
+  /** placeholders used in the URLs above, e.g. {tenant}, with default values and allowed pattern */
+  placeholders?: Record<string, { default: string; pattern: string; doc: string }>;
+}
+
+export type PresetName =
+  | 'google'
+  | 'microsoft'
+  | 'salesforce'
+  | 'xero'
+  | 'intuit'
+  | 'hubspot'
+  | 'zoho'
+  | 'slack'
+  | 'dropbox'
+  | 'box'
+  | 'linkedin'
+  | 'zoom';
+
+// One DNS label (letters, digits, inner hyphens). No dots, slashes, '@', ':' or '%'.
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const GUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+
+const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
+  google: {
+    name: 'google',
+    issuer: 'https://accounts.google.com',
+    authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
+    token_endpoint: 'https://oauth2.googleapis.com/token',
+    revocation_endpoint: 'https://oauth2.googleapis.com/revoke',
+    token_auth: ['client_secret_post', 'client_secret_basic'],
+    scope_separator: ' ',
+    // prompt=consent: Google returns a refresh token only on first consent otherwise.
+    offline: { params: { access_type: 'offline', prompt: 'consent' } },
+    rotates_refresh_tokens: false,
+  },
+
+  microsoft: {
+    name: 'microsoft',
+    // Issuer is per tenant (https://login.microsoftonline.com/{tenantid}/v2.0): omitted.
+    authorization_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
+    token_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
+    // No RFC 7009 revocation endpoint.
+    token_auth: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+    scope_separator: ' ',
+    offline: { scopes: ['offline_access'] },
+    // A new refresh token comes with every refresh; the old one is not revoked. Keep the new one.
+    rotates_refresh_tokens: true,
+    placeholders: {
+      tenant: {
+        default: 'common',
+        pattern: `common|organizations|consumers|${GUID}|${LABEL}(?:\\.${LABEL})+`,
+        doc: 'Directory (tenant) ID, verified domain (contoso.onmicrosoft.com), or common / organizations / consumers',
+      },
+    },
+  },
+
+  salesforce: {
+    name: 'salesforce',
+    // Issuer follows the login host: omitted.
+    authorization_endpoint: 'https://{login_host}/services/oauth2/authorize',
+    token_endpoint: 'https://{login_host}/services/oauth2/token',
+    revocation_endpoint: 'https://{login_host}/services/oauth2/revoke',
+    // Docs show client_id/client_secret in the body; Basic not confirmed, so not listed.
+    token_auth: ['client_secret_post'],
+    scope_separator: ' ',
+    // refresh_token (alias offline_access) must also be allowed on the connected/external client app.
+    offline: { scopes: ['refresh_token'] },
+    // "Refresh token rotation" is an app setting.
+    rotates_refresh_tokens: 'optional',
+    placeholders: {
+      login_host: {
+        default: 'login.salesforce.com',
+        pattern:
+          `login\\.salesforce\\.com|test\\.salesforce\\.com` +
+          `|${LABEL}(?:\\.(?:sandbox|develop|scratch|demo|patch|trailblaze|free))?\\.my\\.salesforce\\.com`,
+        doc: 'login.salesforce.com, test.salesforce.com (sandbox), or a My Domain host such as acme.my.salesforce.com / acme--uat.sandbox.my.salesforce.com',
+      },
+    },
+  },
+
+  xero: {
+    name: 'xero',
+    issuer: 'https://identity.xero.com',
+    authorization_endpoint: 'https://login.xero.com/identity/connect/authorize',
+    token_endpoint: 'https://identity.xero.com/connect/token',
+    revocation_endpoint: 'https://identity.xero.com/connect/revocation',
+    token_auth: ['client_secret_basic'],
+    scope_separator: ' ',
+    offline: { scopes: ['offline_access'] },
+    rotates_refresh_tokens: true,
+  },
+
+  intuit: {
+    name: 'intuit',
+    issuer: 'https://oauth.platform.intuit.com/op/v1',
+    authorization_endpoint: 'https://appcenter.intuit.com/connect/oauth2',
+    token_endpoint: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+    revocation_endpoint: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
+    token_auth: ['client_secret_basic', 'client_secret_post'],
+    scope_separator: ' ',
+    // Refresh tokens come with every code exchange; no extra scope or parameter.
+    offline: {},
+    // The value may change on refresh: always keep the latest.
+    rotates_refresh_tokens: true,
+  },
+
+  hubspot: {
+    name: 'hubspot',
+    authorization_endpoint: 'https://app.hubspot.com/oauth/authorize',
+    // Date-versioned API that replaces /oauth/v1 (sunset 2027-02-16).
+    token_endpoint: 'https://api.hubapi.com/oauth/2026-03/token',
+    revocation_endpoint: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
+    token_auth: ['client_secret_post'],
+    scope_separator: ' ',
+    offline: {},
+    // Docs describe a long-term refresh token and say nothing of rotation.
+    rotates_refresh_tokens: false,
+  },
+
+  zoho: {
+    name: 'zoho',
+    // OIDC issuer differs per data centre: omitted.
+    authorization_endpoint: 'https://{accounts_domain}/oauth/v2/auth',
+    token_endpoint: 'https://{accounts_domain}/oauth/v2/token',
+    // Docs pass the token as a query parameter here; a form body is not confirmed.
+    revocation_endpoint: 'https://{accounts_domain}/oauth/v2/token/revoke',
+    token_auth: ['client_secret_post'],
+    scope_separator: ',',
+    offline: { params: { access_type: 'offline', prompt: 'consent' } },
+    rotates_refresh_tokens: false,
+    placeholders: {
+      accounts_domain: {
+        default: 'accounts.zoho.com',
+        pattern: 'accounts\\.zoho\\.(?:com|eu|in|com\\.au|jp|com\\.cn|sa|uk)|accounts\\.zohocloud\\.ca',
+        doc: 'Zoho Accounts server of the user\'s data centre (the accounts-server returned on the callback), e.g. accounts.zoho.eu',
+      },
+    },
+  },
+
+  slack: {
+    name: 'slack',
+    authorization_endpoint: 'https://slack.com/oauth/v2/authorize',
+    token_endpoint: 'https://slack.com/api/oauth.v2.access',
+    // auth.revoke is a Web API method, not RFC 7009: not listed.
+    token_auth: ['client_secret_basic', 'client_secret_post'],
+    scope_separator: ',',
+    // Refresh tokens exist only when token rotation is turned on for the app.
+    offline: {},
+    rotates_refresh_tokens: 'optional',
+  },
+
+  dropbox: {
+    name: 'dropbox',
+    authorization_endpoint: 'https://www.dropbox.com/oauth2/authorize',
+    token_endpoint: 'https://api.dropboxapi.com/oauth2/token',
+    // /2/auth/token/revoke takes the access token as bearer, not RFC 7009: not listed.
+    token_auth: ['client_secret_basic', 'client_secret_post'],
+    scope_separator: ' ',
+    offline: { params: { token_access_type: 'offline' } },
+    rotates_refresh_tokens: false,
+  },
+
+  box: {
+    name: 'box',
+    authorization_endpoint: 'https://{box_account_host}/api/oauth2/authorize',
+    token_endpoint: 'https://api.box.com/oauth2/token',
+    revocation_endpoint: 'https://api.box.com/oauth2/revoke',
+    token_auth: ['client_secret_post'],
+    scope_separator: ' ',
+    offline: {},
+    // Single-use refresh tokens, 60 days.
+    rotates_refresh_tokens: true,
+    placeholders: {
+      box_account_host: {
+        default: 'account.box.com',
+        pattern: 'account\\.box\\.com|ent\\.box\\.com',
+        doc: 'account.box.com, or ent.box.com for Box Verified Enterprise',
+      },
+    },
+  },
+
+  linkedin: {
+    name: 'linkedin',
+    issuer: 'https://www.linkedin.com/oauth',
+    authorization_endpoint: 'https://www.linkedin.com/oauth/v2/authorization',
+    token_endpoint: 'https://www.linkedin.com/oauth/v2/accessToken',
+    // No revocation endpoint confirmed: not listed.
+    token_auth: ['client_secret_post'],
+    scope_separator: ' ',
+    // Refresh tokens only for approved (MDP) partners; nothing to request.
+    offline: {},
+    // Refreshing keeps the refresh token's original 365-day TTL; rotation not documented.
+    rotates_refresh_tokens: false,
+  },
+
+  zoom: {
+    name: 'zoom',
+    authorization_endpoint: 'https://zoom.us/oauth/authorize',
+    token_endpoint: 'https://zoom.us/oauth/token',
+    revocation_endpoint: 'https://zoom.us/oauth/revoke',
+    token_auth: ['client_secret_basic'],
+    // Scopes are normally set on the app; space is the conservative separator.
+    scope_separator: ' ',
+    offline: {},
+    rotates_refresh_tokens: true,
+  },
+};
+
+const PRESET_NAMES: readonly PresetName[] = Object.freeze(Object.keys(PRESET_TABLE) as PresetName[]);
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+export const PRESETS: Readonly<Record<PresetName, ProviderPreset>> = deepFreeze(PRESET_TABLE);
+
+export function isPresetName(s: string): s is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(s);
+}
+
+const PLACEHOLDER = /\{([a-z][a-z0-9_]{0,63})\}/g;
+
+/** Every placeholder across the presets; one name has one definition. */
+const PLACEHOLDER_DEFS: ReadonlyMap<string, { default: string; matcher: RegExp }> = (() => {
+  const defs = new Map<string, { default: string; pattern: string; matcher: RegExp }>();
+  for (const preset of Object.values(PRESET_TABLE)) {
+    for (const [name, p] of Object.entries(preset.placeholders ?? {})) {
+      const seen = defs.get(name);
+      if (seen && (seen.pattern !== p.pattern || seen.default !== p.default)) {
+        throw new Error(`preset placeholder ${name} is defined twice`);
+      }
+      const matcher = new RegExp(`^(?:${p.pattern})$`, 'u');
+      if (!matcher.test(p.default)) throw new Error(`preset placeholder ${name} has an invalid default`);
+      defs.set(name, { default: p.default, pattern: p.pattern, matcher });
+    }
+  }
+  return defs;
+})();
+
+/**
+ * Fills `{name}` placeholders of a preset URL template. A missing value takes the placeholder's
+ * default; every value must match its pattern in full. Errors name the placeholder, never the value.
+ */
+export function resolvePresetUrl(template: string, values: Record<string, string>): string {
+  const out = template.replace(PLACEHOLDER, (_match, name: string) => {
+    const def = PLACEHOLDER_DEFS.get(name);
+    if (!def) throw new Error(`preset placeholder ${name} is not valid`);
+    const given = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    const value = given === undefined ? def.default : given;
+    if (typeof value !== 'string' || !def.matcher.test(value)) throw new Error(`preset placeholder ${name} is not valid`);
+    return value;
+  });
+  if (out.includes('{') || out.includes('}')) throw new Error('preset URL template is not valid');
+  let url: URL;
+  try {
+    url = new URL(out);
+  } catch {
+    throw new Error('preset URL template is not valid');
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.port !== '') {
+    throw new Error('preset URL template is not valid');
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { GrantError, InputError } from '../errors.ts';
+import { openJson, sealJson } from './jwe.ts';
+import type { Keyring } from './keys.ts';
+
+const STATE_TYP = 'bsa-state+jwe';
+/** An authorization round trip longer than this is abandoned (DESIGN §4: ≤ 10 min). */
+export const STATE_MAX_AGE = 600;
+
+/** Authorization state between Start and Complete authorization. Times are Unix seconds. */
+export interface AuthState {
+  v: 1;
+  conn: string;
+  state: string;
+  nonce: string;
+  verifier: string;
+  redirect_uri: string;
+  exp: number;
+}
+
+const stateInvalid = (): GrantError =>
+  new GrantError('reauthorization_required', 'state_invalid', 'The sealed authorization state could not be opened. Start the authorization again.');
+
+export function sealState(state: Omit<AuthState, 'v' | 'exp'>, ring: Keyring, now: number): Promise<string> {
+  return sealJson({ v: 1, ...state, exp: now + STATE_MAX_AGE }, ring.current, STATE_TYP);
+}
+
+export async function openState(sealed: unknown, ring: Keyring, conn: string, now: number): Promise<AuthState> {
+  const { payload } = await openJson(sealed, ring, STATE_TYP, stateInvalid);
+  const s = payload as Partial<AuthState> | null;
+  const fields = ['conn', 'state', 'nonce', 'verifier', 'redirect_uri'] as const;
+  if (!s || s.v !== 1 || typeof s.exp !== 'number' || fields.some((f) => typeof s[f] !== 'string')) throw stateInvalid();
+  if (s.conn !== conn) throw new InputError('state_binding_mismatch', `The sealed state belongs to another connection, not "${conn}".`);
+  if (s.exp < now) {
+    throw new GrantError('reauthorization_required', 'state_expired', 'The authorization took longer than 10 minutes. Start it again.');
+  }
+  return s as AuthState;
+}

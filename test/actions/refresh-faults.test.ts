@@ -1,0 +1,122 @@
+/**
+ * Refresh token against a fault-injecting token endpoint: every failure ends in the right status with
+ * the grant unchanged; harmless provider quirks still refresh.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY, canaryKeys, expectNoLeak, sealingKey, tracked } from '../support/canary.ts';
+import { FAULT_MODES, startFaultServer, type FaultMode, type FaultServer } from '../support/fault-server.ts';
+import { peekGrant } from '../support/grants.ts';
+import { startRunner, type Outputs } from '../support/runner.ts';
+
+const SEALING = sealingKey();
+const OLD_RT = `rt-${CANARY}-old`;
+const runner = startRunner();
+const seen: Outputs[] = [];
+let faults: FaultServer;
+let keys: Record<string, string>;
+
+beforeAll(async () => {
+  faults = await startFaultServer();
+  tracked.add(OLD_RT);
+  const connections = Object.fromEntries(FAULT_MODES.map((m) => [m, {
+    token_endpoint: faults.tokenUrl(m), allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: `secret-${CANARY}`, timeout: 1,
+  }]));
+  keys = canaryKeys(connections, SEALING);
+});
+afterAll(async () => {
+  await runner.close();
+  await faults?.close();
+});
+afterEach(() => expectNoLeak(runner, seen));
+
+async function run(action: string, props: Record<string, unknown>): Promise<Outputs> {
+  const r = await runner.run(action, props, keys);
+  expect(r.error).toBeUndefined();
+  seen.push(r.outputs!);
+  return r.outputs!;
+}
+
+/** A sealed grant whose access token has expired, so Refresh token must call the endpoint. */
+async function expiredGrant(mode: FaultMode, rt = OLD_RT): Promise<string> {
+  tracked.add(rt);
+  const out = await run('seal-token', { connection: mode, refresh_token: rt, access_token: `at-${CANARY}`, expires_at: '2020-01-01T00:00:00Z' });
+  return out.sealed_grant as string;
+}
+
+const FAILURES: [FaultMode, string, string][] = [
+  ['http_500', 'temporarily_unavailable', 'http_500'],
+  ['http_503', 'temporarily_unavailable', 'http_503'],
+  ['http_429', 'temporarily_unavailable', 'http_429'],
+  ['stall', 'temporarily_unavailable', 'timeout'],
+  ['stall_body', 'temporarily_unavailable', 'timeout'],
+  ['reset', 'temporarily_unavailable', 'network_error'],
+  ['html', 'temporarily_unavailable', 'http_502'],
+  ['html_200', 'temporarily_unavailable', 'bad_response'],
+  ['garbage', 'temporarily_unavailable', 'bad_response'],
+  ['truncated', 'temporarily_unavailable', 'network_error'],
+  ['huge', 'temporarily_unavailable', 'response_too_large'],
+  ['redirect', 'misconfigured', 'unexpected_redirect'],
+  ['invalid_grant', 'reauthorization_required', 'invalid_grant'],
+  ['invalid_client', 'misconfigured', 'invalid_client'],
+  ['echo_secret', 'misconfigured', 'invalid_request'],
+];
+
+describe('failures keep the grant', () => {
+  it.each(FAILURES)('%s → %s (%s), grant unchanged', async (mode, status, code) => {
+    const sealed = await expiredGrant(mode);
+    const out = await run('refresh-token', { connection: mode, sealed_grant: sealed });
+    expect(out).toMatchObject({ status, error_code: code, refreshed: false, sealed_grant: sealed });
+    expect(out.error_message).toEqual(expect.any(String));
+    expect(faults.requestsFor(mode).length).toBeGreaterThan(0);
+  });
+
+  it('429 passes Retry-After on as retry_after', async () => {
+    const out = await run('refresh-token', { connection: 'http_429', sealed_grant: await expiredGrant('http_429') });
+    expect(out).toMatchObject({ status: 'temporarily_unavailable', retry_after: 7 });
+  });
+
+  it('a provider echoing the secrets in its error text is redacted', async () => {
+    const out = await run('refresh-token', { connection: 'echo_secret', sealed_grant: await expiredGrant('echo_secret') });
+    expect(out.error_message).toMatch(/invalid_request/);
+    expect(faults.requestsFor('echo_secret').at(-1)?.form.refresh_token).toBe(OLD_RT); // it really was sent the secret
+  });
+});
+
+describe('provider quirks that still refresh', () => {
+  it.each([
+    ['no_refresh_token', 'keeps the old refresh token'],
+    ['expires_in_string', 'reads "3600" as 3600 s'],
+    ['expires_in_missing', 'assumes 3600 s'],
+    ['expires_in_garbage', 'assumes 3600 s'],
+  ] as const)('%s: %s', async (mode, _what) => {
+    const out = await run('refresh-token', { connection: mode, sealed_grant: await expiredGrant(mode) });
+    expect(out).toMatchObject({ status: 'ok', refreshed: true, generation: 1 });
+    expect(out.expires_in as number).toBeGreaterThan(3590);
+    expect(out.expires_in as number).toBeLessThanOrEqual(3600);
+    const g = await peekGrant(out.sealed_grant, SEALING, mode);
+    tracked.add(g.at);
+    expect(g.at).toBe(faults.lastIssued?.access_token);
+    expect(g.rt).toBe(mode === 'no_refresh_token' ? OLD_RT : faults.lastIssued?.refresh_token);
+    if (g.rt) tracked.add(g.rt);
+  });
+
+  it('sends client_secret_basic credentials and the refresh token in a form body', async () => {
+    await run('refresh-token', { connection: 'ok', sealed_grant: await expiredGrant('ok') });
+    const req = faults.requestsFor('ok').at(-1)!;
+    expect(req.form).toEqual({ grant_type: 'refresh_token', refresh_token: OLD_RT });
+    const basic = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
+    expect(basic).toBe(`id-${CANARY}:secret-${CANARY}`);
+    tracked.add(faults.lastIssued!.access_token);
+  });
+
+  it('concurrent refreshes of one grant make one token request', async () => {
+    const sealed = await expiredGrant('ok', `rt-${CANARY}-concurrent`); // not refreshed before: no replay
+    faults.delayMs = 300;
+    const before = faults.requestsFor('ok').length;
+    const outs = await Promise.all(Array.from({ length: 5 }, () => run('refresh-token', { connection: 'ok', sealed_grant: sealed, force: true })));
+    faults.delayMs = 0;
+    expect(faults.requestsFor('ok').length - before).toBe(1);
+    expect(new Set(outs.map((o) => o.sealed_grant)).size).toBe(1);
+    tracked.add(faults.lastIssued!.access_token);
+  });
+});

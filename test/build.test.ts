@@ -1,0 +1,88 @@
+/** The emitted plugin: Bubble's GitHub-sync layout, JSON style, one function expression per file. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bubbleFolder, bubbleToken } from '../scripts/lib/bubble-format.mjs';
+import { checkFunctionExpression } from '../scripts/lib/check-js.mjs';
+import { evaluateServerJs } from '../scripts/lib/harness.mjs';
+import { MANIFEST } from '../plugin/index.ts';
+import { PLUGIN_DIR } from './support/runner.ts';
+
+const read = (...p: string[]) => readFileSync(join(PLUGIN_DIR, ...p), 'utf8');
+
+describe('Bubble IDs and folders', () => {
+  it('computes folder tokens as Bubble does (verified examples)', () => {
+    expect(bubbleToken('AAC')).toBe('850m6');
+    expect(bubbleToken('AEK')).toBe('852mp');
+    expect(bubbleToken('counter')).toBe('cdqqavkmcnt0');
+  });
+
+  it('emits one folder per action with params.json and server.js', () => {
+    const folders = readdirSync(join(PLUGIN_DIR, 'actions')).sort();
+    expect(folders).toEqual(MANIFEST.actions.map((a) => bubbleFolder(a.id)).sort());
+    for (const f of folders) expect(readdirSync(join(PLUGIN_DIR, 'actions', f)).sort()).toEqual(['params.json', 'server.js']);
+  });
+});
+
+describe('JSON files', () => {
+  const files = ['meta_data.json', 'shared_tech_params.json', ...readdirSync(join(PLUGIN_DIR, 'actions')).map((f) => join('actions', f, 'params.json'))];
+  it.each(files)('%s is in Bubble style: sorted keys, 4 spaces, no trailing newline', (file) => {
+    const text = read(file);
+    expect(text.endsWith('\n')).toBe(false);
+    const sorted = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v);
+    expect(text).toBe(JSON.stringify(sorted(JSON.parse(text)), null, 4));
+  });
+
+  it('declares every plugin key as secure, by caption', () => {
+    const keys = JSON.parse(read('shared_tech_params.json')).shared_keys;
+    const captions = Object.values(keys).map((k) => (k as { caption: string; type: string }).caption);
+    expect(captions.sort()).toEqual(['API base URL', 'Client ID', 'Client secret', 'Connections', 'Previous sealing key', 'Provider', 'Scopes', 'Sealing key'].sort());
+    for (const k of Object.values(keys)) expect((k as { type: string }).type).toBe('secure');
+    expect(JSON.parse(read('meta_data.json')).sa_node_version).toBe(18);
+  });
+
+  it('keeps the pinned field and output names, each field with a doc line, plus the status outputs', () => {
+    const params = (id: string) => JSON.parse(read('actions', bubbleFolder(id), 'params.json'));
+    const names = (o: object) => Object.values(o).map((f) => (f as { name: string }).name).sort();
+    const refresh = params('refresh_token');
+    expect(refresh.type).toBe('server_side');
+    expect(names(refresh.fields)).toEqual(['connection', 'force', 'min_validity', 'sealed_grant', 'sub']);
+    expect(names(refresh.return_value)).toEqual(expect.arrayContaining(['sealed_grant', 'refreshed', 'expires_at', 'expires_in', 'scope', 'generation', 'status', 'error_code', 'error_message']));
+    const seal = params('seal_token');
+    expect(names(seal.fields)).toEqual(expect.arrayContaining(['connection', 'refresh_token', 'access_token', 'expires_at', 'sub']));
+    expect(names(seal.return_value)).toEqual(expect.arrayContaining(['sealed_grant', 'expires_at', 'status', 'error_code', 'error_message']));
+    for (const a of [refresh, seal]) for (const f of Object.values(a.fields)) expect((f as { doc: string }).doc.length).toBeGreaterThan(10);
+  });
+});
+
+describe('server.js', () => {
+  const files = readdirSync(join(PLUGIN_DIR, 'actions')).map((f) => join('actions', f, 'server.js'));
+  it.each(files)('%s is one anonymous async function expression, within budget, self-contained', (file) => {
+    const text = read(file);
+    expect(checkFunctionExpression(text)).toBeUndefined();
+    expect(text.startsWith('async function(properties, context)')).toBe(true);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(64 * 1024);
+    // dependencies inlined: only Node built-ins are required
+    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(required.every((r) => r!.startsWith('node:') || ['crypto'].includes(r!))).toBe(true);
+    expect(text).not.toMatch(/require\("jose"\)/);
+    expect(typeof evaluateServerJs(text, join(PLUGIN_DIR, file))).toBe('function');
+  });
+
+  it('the shape check refuses what Bubble would not run', () => {
+    expect(checkFunctionExpression('async function(properties, context) {}')).toBeUndefined();
+    expect(checkFunctionExpression('function(a) {}; steal()')).toBeDefined();
+    expect(checkFunctionExpression('function named(a) {}')).toBeDefined();
+    expect(checkFunctionExpression('(function() {}, function() {})')).toBeDefined();
+    expect(checkFunctionExpression('const x = 1')).toBeDefined();
+    expect(checkFunctionExpression('function(a) {')).toBeDefined();
+  });
+});
+
+describe('docs', () => {
+  it('docs/actions.md is the reference rendered from plugin/ (run npm run docs after changing fields)', async () => {
+    const { renderActionsDoc } = await import('../scripts/lib/docs.mjs');
+    expect(readFileSync(new URL('../docs/actions.md', import.meta.url), 'utf8')).toBe(renderActionsDoc(MANIFEST));
+    expect(read('README.md')).toContain(renderActionsDoc(MANIFEST));
+  });
+});
