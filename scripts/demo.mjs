@@ -5,7 +5,8 @@
  * seal → refresh → refresh (rotated) → reuse of the old grant on another server process
  * (→ reauthorization_required, and the provider revokes the newer grant too).
  * Prints each step's non-secret outputs and checks its own output for secrets before exiting.
- * `--once` is accepted (the flow always runs once and exits).
+ * `--once` is accepted (the flow always runs once and exits). `--no-build` uses the existing dist/plugin
+ * (the test suite runs after its own build, and a rebuild would swap files under parallel tests).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,8 +35,10 @@ function show(step, o) {
   say(`  ${step.padEnd(34)} ${facts}${typeof sealed === 'string' ? `  sealed_grant=<JWE, ${sealed.length} chars>` : ''}`);
 }
 
-const build = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(1);
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(1);
+}
 
 const server = await startOidcServer({ accessTokenTtl: 60 });
 try {

@@ -30,7 +30,7 @@ export const tracked = new Set<string>();
 
 /**
  * Asserts that nothing the runner printed or returned holds the canary or a tracked secret.
- * `outputs` is every output object the test received.
+ * `outputs` is every output object the test received; both lists are emptied once checked.
  */
 export function expectNoLeak(runner: Runner, outputs: unknown[]): void {
   const texts = [...runner.printed, ...outputs.map((o) => JSON.stringify(o))];
@@ -38,4 +38,7 @@ export function expectNoLeak(runner: Runner, outputs: unknown[]): void {
     const hit = texts.find((t) => t.includes(secret));
     expect(hit === undefined, `a secret (${secret === CANARY ? 'canary' : 'tracked token'}) leaked into: ${hit?.slice(0, 200)}`).toBe(true);
   }
+  // checked: start the next test clean, so a leak fails the test that caused it, not every later one
+  runner.printed.length = 0;
+  outputs.length = 0;
 }
