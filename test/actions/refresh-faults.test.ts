@@ -2,18 +2,17 @@
  * Refresh token against a fault-injecting token endpoint: every failure ends in the right status with
  * the grant unchanged; harmless provider quirks still refresh.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANARY, canaryKeys, expectNoLeak, sealingKey, tracked } from '../support/canary.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY, canaryKeys, sealingKey, tracked } from '../support/canary.ts';
 import { FAULT_MODES, startFaultServer, type FaultMode, type FaultServer } from '../support/fault-server.ts';
 import { peekGrant } from '../support/grants.ts';
-import { startRunner, type Outputs } from '../support/runner.ts';
+import { actionKit } from '../support/kit.ts';
 
 const SEALING = sealingKey();
 const OLD_RT = `rt-${CANARY}-old`;
-const runner = startRunner();
-const seen: Outputs[] = [];
 let faults: FaultServer;
 let keys: Record<string, string>;
+const { run } = actionKit(() => keys);
 
 beforeAll(async () => {
   faults = await startFaultServer();
@@ -23,18 +22,7 @@ beforeAll(async () => {
   }]));
   keys = canaryKeys(connections, SEALING);
 });
-afterAll(async () => {
-  await runner.close();
-  await faults?.close();
-});
-afterEach(() => expectNoLeak(runner, seen));
-
-async function run(action: string, props: Record<string, unknown>): Promise<Outputs> {
-  const r = await runner.run(action, props, keys);
-  expect(r.error).toBeUndefined();
-  seen.push(r.outputs!);
-  return r.outputs!;
-}
+afterAll(() => faults?.close());
 
 /** A sealed grant whose access token has expired, so Refresh token must call the endpoint. */
 async function expiredGrant(mode: FaultMode, rt = OLD_RT): Promise<string> {

@@ -7,20 +7,20 @@ import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { obtainGrant, startOidcServer } from '../../scripts/lib/oidc-server.mjs';
 import { node18Binary } from '../../scripts/lib/node18.mjs';
-import { CANARY, canaryKeys, expectNoLeak, sealingKey, tracked } from '../support/canary.ts';
+import { CANARY, canaryKeys, sealingKey, tracked } from '../support/canary.ts';
 import { peekGrant } from '../support/grants.ts';
-import { startRunner, type Outputs } from '../support/runner.ts';
+import { actionKit } from '../support/kit.ts';
+import type { Outputs } from '../support/runner.ts';
 
 type Server = Awaited<ReturnType<typeof startOidcServer>>;
 const METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 const SEALING = sealingKey();
-const runner = startRunner();
-const seen: Outputs[] = [];
 let server: Server;
 let keys: Record<string, string>;
+const { runner, seen, run } = actionKit(() => keys);
 
 beforeAll(async () => {
   server = await startOidcServer({
@@ -49,18 +49,7 @@ beforeAll(async () => {
     SEALING,
   );
 });
-afterAll(async () => {
-  await runner.close();
-  await server?.close();
-});
-afterEach(() => expectNoLeak(runner, seen));
-
-async function run(action: string, props: Record<string, unknown>): Promise<Outputs> {
-  const r = await runner.run(action, props, keys);
-  expect(r.error).toBeUndefined();
-  seen.push(r.outputs!);
-  return r.outputs!;
-}
+afterAll(() => server?.close());
 
 /** A fresh grant from the real server, sealed by the built Seal existing token action. */
 async function sealedGrantFor(connection: (typeof METHODS)[number] | 'discovered'): Promise<string> {

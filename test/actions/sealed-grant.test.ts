@@ -1,8 +1,8 @@
 /** Sealed grants through the built Seal existing token and Refresh token actions. */
-import { afterAll, afterEach, expect, it } from 'vitest';
-import { CANARY, canaryKeys, expectNoLeak, sealingKey, tracked } from '../support/canary.ts';
+import { expect, it } from 'vitest';
+import { CANARY, canaryKeys, sealingKey, tracked } from '../support/canary.ts';
 import { peekGrant } from '../support/grants.ts';
-import { startRunner, type Outputs } from '../support/runner.ts';
+import { actionKit } from '../support/kit.ts';
 
 const KEY_A = sealingKey();
 const KEY_B = sealingKey();
@@ -14,17 +14,7 @@ const CONNS = {
   crm: { token_endpoint: 'http://127.0.0.1:9/token', allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: `s-${CANARY}` },
   billing: { token_endpoint: 'http://127.0.0.1:9/token', allow_insecure_http: true, client_id: `id2-${CANARY}`, client_secret: `s2-${CANARY}` },
 };
-const runner = startRunner();
-const seen: Outputs[] = [];
-afterAll(() => runner.close());
-afterEach(() => expectNoLeak(runner, seen));
-
-async function run(action: string, props: Record<string, unknown>, keys = canaryKeys(CONNS, KEY_A)): Promise<Outputs> {
-  const r = await runner.run(action, props, keys);
-  expect(r.error).toBeUndefined();
-  seen.push(r.outputs!);
-  return r.outputs!;
-}
+const { run } = actionKit(() => canaryKeys(CONNS, KEY_A));
 
 /** Changes one base64url character: flips bits of one encoded byte. */
 const flipChar = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
