@@ -1,7 +1,7 @@
-import { importJWK, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
 import { ConfigError } from '../errors.ts';
+import { defaultAlg, JwsKeyError, signCompactJws } from '../sign/jws.ts';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string>;
@@ -46,27 +46,19 @@ function requireSecret(conn: Connection, label: (s: string) => string): string {
 
 const formEncode = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
 
-const ALG_BY_KEY: Record<string, string> = { RSA: 'RS256', 'EC:P-256': 'ES256', 'EC:P-384': 'ES384', 'OKP:Ed25519': 'EdDSA' };
-
 async function clientAssertion(conn: Connection, clientId: string, audience: string, label: (s: string) => string): Promise<string> {
-  const jwk = conn.private_key_jwk as (JWK & Record<string, unknown>) | undefined;
+  const jwk = conn.private_key_jwk;
   if (!jwk || typeof jwk.d !== 'string') throw new ConfigError('private_key_jwk_missing', label('private_key_jwk must be a private JWK (with "d")'));
-  const alg = typeof jwk.alg === 'string' ? jwk.alg : ALG_BY_KEY[jwk.kty === 'RSA' ? 'RSA' : `${jwk.kty}:${String(jwk.crv)}`];
-  if (!alg) throw new ConfigError('private_key_jwk_invalid', label('private_key_jwk has an unsupported key type; use RSA, EC P-256/P-384 or Ed25519'));
-  let key: Awaited<ReturnType<typeof importJWK>>;
+  const alg = defaultAlg(jwk);
+  if (!alg || alg.startsWith('HS')) throw new ConfigError('private_key_jwk_invalid', label('private_key_jwk must be an RSA, EC (P-256/384/521) or Ed25519 private key'));
+  const now = Math.floor(Date.now() / 1000);
+  const header = typeof jwk.kid === 'string' ? { alg, typ: 'JWT', kid: jwk.kid } : { alg, typ: 'JWT' };
+  // RFC 7523 §3: iss = sub = client_id, aud = the authorization server, short-lived, single-use jti.
+  const claims = { iss: clientId, sub: clientId, aud: audience, jti: randomUUID(), iat: now, exp: now + 60 };
   try {
-    key = await importJWK(jwk, alg);
-  } catch {
-    throw new ConfigError('private_key_jwk_invalid', label('private_key_jwk could not be imported'));
+    return signCompactJws(header, claims, jwk);
+  } catch (e) {
+    if (e instanceof JwsKeyError) throw new ConfigError('private_key_jwk_invalid', label(`private_key_jwk: ${e.message}`));
+    throw e;
   }
-  const header = typeof jwk.kid === 'string' ? { alg, kid: jwk.kid } : { alg };
-  return new SignJWT({})
-    .setProtectedHeader(header)
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(audience)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('60s')
-    .sign(key);
 }
