@@ -43,7 +43,8 @@ export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshRes
   if (!rt) {
     throw new GrantError('reauthorization_required', 'no_refresh_token', 'The access token is expiring and the grant holds no refresh token: authorize the connection again.');
   }
-  const key = createHash('sha256').update(JSON.stringify([req.conn.name, grant.sub ?? '', rt])).digest('base64url');
+  // The sealing key's kid is part of the key: a replayed result is sealed under the caller's own key.
+  const key = createHash('sha256').update(JSON.stringify([req.ring.current.kid, req.conn.name, grant.sub ?? '', rt])).digest('base64url');
   const result = await singleFlight(key, REPLAY_MS, Date.now(), () => spendRefreshToken(req, grant, rt));
   [result.grant.at, result.grant.rt, result.grant.id_token].forEach((v) => v && req.onSecret(v));
   return result;

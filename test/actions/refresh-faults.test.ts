@@ -107,4 +107,17 @@ describe('provider quirks that still refresh', () => {
     expect(new Set(outs.map((o) => o.sealed_grant)).size).toBe(1);
     tracked.add(faults.lastIssued!.access_token);
   });
+
+  it('a replayed refresh is never handed to another app (other sealing key) in the same process', async () => {
+    const rt = `rt-${CANARY}-two-apps`;
+    const otherKey = sealingKey();
+    const otherKeys = { ...keys, 'Sealing key': otherKey };
+    const mine = await expiredGrant('ok', rt);
+    const theirs = (await run('seal-token', { connection: 'ok', refresh_token: rt }, otherKeys)).sealed_grant;
+    const a = await run('refresh-token', { connection: 'ok', sealed_grant: mine });
+    const b = await run('refresh-token', { connection: 'ok', sealed_grant: theirs }, otherKeys);
+    expect([a.status, b.status]).toEqual(['ok', 'ok']);
+    tracked.add((await peekGrant(a.sealed_grant, SEALING, 'ok')).at);
+    tracked.add((await peekGrant(b.sealed_grant, otherKey, 'ok')).at);
+  });
 });
