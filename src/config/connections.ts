@@ -76,7 +76,10 @@ function simpleDefault(keys: PluginKeys): Record<string, unknown> | undefined {
   const scopes = keyValue(keys, KEY.scopes);
   if (![clientId, provider, secret, base, scopes].some((v) => v !== undefined)) return undefined;
   const s: Record<string, unknown> = {};
-  if (provider !== undefined) s[isPresetName(provider.toLowerCase()) ? 'preset' : 'issuer'] = isPresetName(provider.toLowerCase()) ? provider.toLowerCase() : provider;
+  if (provider !== undefined) {
+    if (isPresetName(provider.toLowerCase())) s.preset = provider.toLowerCase();
+    else s.issuer = provider;
+  }
   if (clientId !== undefined) s.client_id = clientId;
   if (secret !== undefined) s.client_secret = secret;
   if (base !== undefined) s.api_base_url = base;
@@ -93,6 +96,10 @@ const SIMPLE_CAPTIONS: Record<string, string> = {
   scopes: KEY.scopes,
 };
 const simpleCaption = (setting: string): string => SIMPLE_CAPTIONS[setting] ?? setting;
+
+/** Settings with a typed place of their own in Connection; the rest (mode settings, placeholders) go to `extra`. */
+const TOP_LEVEL = new Set(['issuer', 'authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'client_id', 'client_secret', 'private_key_jwk', 'api_base_url']);
+const FIELDS_SET_ABOVE = new Set(['preset', 'scopes', 'allow_insecure_http', 'timeout', 'token_auth']);
 
 function validateConnection(name: string, raw: Record<string, unknown>, label: (s: string) => string): Connection {
   const preset = raw.preset === undefined ? undefined : checkPreset(raw.preset, label('preset'));
@@ -115,18 +122,12 @@ function validateConnection(name: string, raw: Record<string, unknown>, label: (
   };
   if (preset) conn.preset = preset;
   for (const [k, v] of Object.entries(values)) {
-    if (k in conn || k === 'preset') continue;
-    if (['issuer', 'authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'client_id', 'client_secret', 'api_base_url'].includes(k)) {
-      (conn as unknown as Record<string, unknown>)[k] = v;
-    } else if (k === 'private_key_jwk') {
-      conn.private_key_jwk = v as Record<string, unknown>;
-    } else {
-      conn.extra[k] = v;
-    }
+    if (FIELDS_SET_ABOVE.has(k)) continue;
+    if (TOP_LEVEL.has(k)) (conn as unknown as Record<string, unknown>)[k] = v;
+    else conn.extra[k] = v;
   }
   if (conn.timeout < 1 || conn.timeout > 60) throw new ConfigError('invalid_setting', `${label('timeout')} must be between 1 and 60 seconds`);
   conn.token_auth = chooseTokenAuth(conn, values.token_auth, label('token_auth'));
-  delete conn.extra.token_auth;
   return conn;
 }
 
