@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { callAction, loadAction, toJsonOutputs } from '../../scripts/lib/harness.mjs';
 import { node18Binary } from '../../scripts/lib/node18.mjs';
 
-export const PLUGIN_DIR = new URL('../../dist/plugin', import.meta.url).pathname;
+export const PLUGIN_DIR = fileURLToPath(new URL('../../dist/plugin', import.meta.url));
 export type Outputs = Record<string, unknown>;
 export interface ActionResult { outputs?: Outputs; error?: string }
 
@@ -50,7 +51,7 @@ function inProcessRunner(): Runner {
 
 function workerRunner(): Runner {
   const printed: string[] = [];
-  const child: ChildProcessWithoutNullStreams = spawn(node18Binary(), [new URL('../../scripts/lib/harness-worker.mjs', import.meta.url).pathname, PLUGIN_DIR]);
+  const child: ChildProcessWithoutNullStreams = spawn(node18Binary(), [fileURLToPath(new URL('../../scripts/lib/harness-worker.mjs', import.meta.url)), PLUGIN_DIR]);
   const pending = new Map<number, (r: ActionResult) => void>();
   let next = 0;
   let hello: (v: string) => void = () => undefined;
