@@ -111,3 +111,9 @@ it('a broken Connections key names the problem, never the value', async () => {
   expect(out3).toMatchObject({ status: 'misconfigured', error_code: 'insecure_url' });
   expect(out3.error_message).toContain('token_endpoint');
 });
+
+it('an expiring grant without a refresh token asks for reauthorization, grant unchanged', async () => {
+  const sealed = (await run('seal-token', { connection: 'crm', access_token: AT })).sealed_grant; // no expiry: expired
+  const out = await check(sealed);
+  expect(out).toMatchObject({ status: 'reauthorization_required', error_code: 'no_refresh_token', sealed_grant: sealed });
+});
