@@ -2,6 +2,7 @@ import type { Connection } from '../config/connections.ts';
 import { checkEndpointUrl } from '../config/urls.ts';
 import { ConfigError, ProviderError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
+import { parseJsonObject } from '../http/json.ts';
 import { PRESETS, resolvePresetUrl, type PresetName } from '../providers/presets.ts';
 
 export interface Endpoints {
@@ -76,16 +77,10 @@ async function discover(conn: Connection, nowMs: number): Promise<Record<string,
     maxBytes: 256 * 1024,
     peer: 'the issuer discovery endpoint',
   });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(res.text);
-  } catch {
-    doc = undefined;
-  }
-  if (res.status !== 200 || typeof doc !== 'object' || doc === null) {
+  const d = parseJsonObject(res.text);
+  if (res.status !== 200 || !d) {
     throw new ProviderError('temporarily_unavailable', 'discovery_failed', `connection "${conn.name}": the issuer's discovery document could not be read (HTTP ${res.status})`);
   }
-  const d = doc as Record<string, unknown>;
   if (d.issuer !== issuer) throw new ConfigError('issuer_mismatch', `connection "${conn.name}": the discovery document names another issuer`);
   discoveryCache.set(issuer, { at: nowMs, doc: d });
   return d;

@@ -35,7 +35,7 @@ export interface RefreshResult {
 export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshResult> {
   const opened = await openGrant(req.sealedGrant, req.ring, { conn: req.conn.name, sub: req.sub });
   const grant = opened.grant;
-  [grant.at, grant.rt, grant.id_token].forEach((v) => v && req.onSecret(v));
+  reportTokens(grant, req.onSecret);
   const sealed = opened.resealed ?? (req.sealedGrant as string);
   const nowS = Math.floor(Date.now() / 1000);
   if (!req.force && grant.exp - nowS > req.minValidity) return { grant, sealed, refreshed: false };
@@ -46,8 +46,13 @@ export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshRes
   // The sealing key's kid is part of the key: a replayed result is sealed under the caller's own key.
   const key = createHash('sha256').update(JSON.stringify([req.ring.current.kid, req.conn.name, grant.sub ?? '', rt])).digest('base64url');
   const result = await singleFlight(key, REPLAY_MS, Date.now(), () => spendRefreshToken(req, grant, rt));
-  [result.grant.at, result.grant.rt, result.grant.id_token].forEach((v) => v && req.onSecret(v));
+  reportTokens(result.grant, req.onSecret);
   return result;
+}
+
+/** Hands every token a grant holds to the redactor. */
+function reportTokens(grant: Grant, onSecret: (value: string) => void): void {
+  for (const v of [grant.at, grant.rt, grant.id_token]) if (v) onSecret(v);
 }
 
 async function spendRefreshToken(req: RefreshRequest, grant: Grant, rt: string): Promise<RefreshResult> {

@@ -1,5 +1,6 @@
 import { ConfigError, GrantError, PluginError, ProviderError } from '../errors.ts';
 import { retryAfterSeconds, type GuardedResponse } from '../http/guarded-fetch.ts';
+import { parseJsonObject } from '../http/json.ts';
 
 /** A successful token response, normalised. */
 export interface TokenSet {
@@ -80,13 +81,4 @@ function normalise(json: Record<string, unknown>): TokenSet {
 function toSeconds(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
