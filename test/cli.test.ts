@@ -26,7 +26,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 describe('npm run action', () => {
   it('prints the outputs as one JSON object and exits 0', async () => {
     const key = (await exec(process.execPath, ['scripts/keygen.mjs'])).stdout.trim();
-    const keys = file('k.json', { 'Sealing key': key, Connections: JSON.stringify({ crm: { client_id: 'a' } }) });
+    const keys = file('k.json', { 'Sealing key': key, Connections: JSON.stringify({ crm: { token_endpoint: 'https://auth.example.test/token', client_id: 'a' } }) });
     const r = await cli('seal-token', '--keys', keys, '--props', file('p.json', { connection: 'crm', refresh_token: 'rt-1', expires_at: '2030-01-01T00:00:00Z' }));
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);

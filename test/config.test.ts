@@ -1,4 +1,5 @@
 /** Connection settings from the plugin keys: the default connection, Connections JSON, errors that name fields. */
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolveConnection } from '../src/config/connections.ts';
 import { resolveEndpoints } from '../src/oauth/endpoints.ts';
@@ -54,16 +55,20 @@ describe('Connections JSON', () => {
   });
 
   it('accepts loopback http only with allow_insecure_http, and picks token_auth from the credential', () => {
-    const c = resolveConnection(conns({ local: { allow_insecure_http: true, token_endpoint: 'http://127.0.0.1:8080/token', client_id: 'a', private_key_jwk: '{"kty":"EC","d":"x"}' } }), 'local');
-    expect(c).toMatchObject({ token_auth: 'private_key_jwt', private_key_jwk: { kty: 'EC', d: 'x' } });
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const c = resolveConnection(conns({ local: { allow_insecure_http: true, token_endpoint: 'http://127.0.0.1:8080/token', client_id: 'a', private_key_jwk: JSON.stringify(jwk) } }), 'local');
+    expect(c).toMatchObject({ token_auth: 'private_key_jwt', private_key_jwk: { kty: 'EC', d: jwk.d } });
     expect(messageOf(() => resolveConnection(conns({ local: { token_endpoint: 'http://127.0.0.1:8080/token' } }), 'local'))).toMatch(/^insecure_url/);
   });
 
   it('fills preset placeholders only with values on the provider\'s own domains', async () => {
     const ms = (tenant: string) => resolveConnection(conns({ m: { preset: 'microsoft', tenant, client_id: 'a' } }), 'm');
     expect((await resolveEndpoints(ms('contoso.onmicrosoft.com'), Date.now())).token.href).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token');
-    await expect(resolveEndpoints(ms('evil.example/x?'), Date.now())).rejects.toMatchObject({ code: 'invalid_setting' });
-    const sf = resolveConnection(conns({ s: { preset: 'salesforce', login_host: 'login.salesforce.com.evil.test' } }), 's');
-    await expect(resolveEndpoints(sf, Date.now())).rejects.toMatchObject({ code: 'invalid_setting' });
+    expect(messageOf(() => ms('evil.example/x?'))).toMatch(/^invalid_setting: Connections\["m"\]\.tenant is not a valid value/);
+    for (const host of ['login.salesforce.com.evil.test', 'evil.example.com']) {
+      const m = messageOf(() => resolveConnection(conns({ s: { preset: 'salesforce', login_host: host, client_id: 'a' } }), 's'));
+      expect(m).toMatch(/^invalid_setting: Connections\["s"\]\.login_host is not a valid value for the salesforce preset/);
+      expect(m).not.toContain(host);
+    }
   });
 });

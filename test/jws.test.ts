@@ -2,7 +2,8 @@
 import { createPublicKey, verify, constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultAlg, jwsSignature, JwsKeyError, type JwsAlg } from '../src/sign/jws.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { jwsSignature, JwsKeyError, signingAlg, type JwsAlg } from '../src/sign/jws.ts';
 
 const dir = new URL('./fixtures/vectors/jose-cookbook/', import.meta.url);
 const load = (p: string) => JSON.parse(readFileSync(new URL(p, dir), 'utf8'));
@@ -48,6 +49,22 @@ describe('JWS signatures', () => {
     expect(() => jwsSignature('HS256', rsa, 'a.b')).toThrow(JwsKeyError);
     const { d: _d, ...pub } = rsa;
     expect(() => jwsSignature('RS256', pub, 'a.b')).toThrow(/private part/);
-    expect(defaultAlg(ec)).toBe('ES512');
+    expect(signingAlg(ec)).toBe('ES512');
+  });
+
+  it('signs only with allow-listed algorithms and RSA keys of at least 2048 bits', () => {
+    const rsa = examples[0]![1].input.key; // 2048-bit RSA from RFC 7520
+    expect(signingAlg(rsa)).toBe('RS256');
+    expect(signingAlg({ ...rsa, alg: 'PS512' })).toBe('PS512');
+    for (const alg of ['RS999', 'RS1', 'PS1', 'none', 'HS256', 'ES256K', '']) {
+      expect(() => signingAlg({ ...rsa, alg }), alg).toThrow(JwsKeyError);
+      expect(() => signingAlg({ ...rsa, alg }), alg).not.toThrow(new RegExp(alg || '^$'));
+    }
+    for (const bits of [512, 1024]) {
+      const weak = generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+      expect(() => signingAlg(weak)).toThrow(/at least 2048 bits/);
+      expect(() => jwsSignature('RS256', weak, 'a.b')).toThrow(/at least 2048 bits/);
+    }
+    expect(() => jwsSignature('RS1' as JwsAlg, rsa, 'a.b')).toThrow(JwsKeyError);
   });
 });

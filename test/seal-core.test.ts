@@ -27,17 +27,18 @@ describe('sealing core', () => {
     const sealed = await sealGrant(grant, grants);
     expect(Buffer.from(grants.current.key).equals(Buffer.from(states.current.key))).toBe(false);
     await expect(compactDecrypt(sealed, secret)).rejects.toThrow();
-    await expect(openGrant(sealed, states, { conn: 'c' })).rejects.toMatchObject({ code: 'grant_invalid' });
+    expect(() => openGrant(sealed, states, { conn: 'c' })).toThrow(expect.objectContaining({ code: 'grant_invalid' }));
   });
 
   it('authorization state round-trips, expires after 10 minutes, and is not a grant', async () => {
     const sealed = await sealState(stateInput, states, now);
-    expect(await openState(sealed, states, 'c', now + 5)).toMatchObject({ ...stateInput, exp: now + STATE_MAX_AGE });
+    expect(openState(sealed, states, 'c', now + 5)).toMatchObject({ ...stateInput, exp: now + STATE_MAX_AGE });
     expect(STATE_MAX_AGE).toBeLessThanOrEqual(600);
-    await expect(openState(sealed, states, 'c', now + STATE_MAX_AGE + 1)).rejects.toMatchObject({ code: 'state_expired' });
-    await expect(openState(sealed, states, 'other', now)).rejects.toMatchObject({ code: 'state_binding_mismatch' });
-    await expect(openGrant(sealed, grants, { conn: 'c' })).rejects.toMatchObject({ code: 'grant_invalid' });
-    await expect(openState(await sealGrant(grant, grants), states, 'c', now)).rejects.toMatchObject({ code: 'state_invalid' });
+    const code = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return (e as { code: string }).code; } };
+    expect(code(() => openState(sealed, states, 'c', now + STATE_MAX_AGE + 1))).toBe('state_expired');
+    expect(code(() => openState(sealed, states, 'other', now))).toBe('state_binding_mismatch');
+    expect(code(() => openGrant(sealed, grants, { conn: 'c' }))).toBe('grant_invalid');
+    expect(code(() => openState(sealGrant(grant, grants), states, 'c', now))).toBe('state_invalid');
   });
 
   it('refuses weak keys without echoing them', () => {

@@ -1,6 +1,6 @@
 import { DEFAULT_CONNECTION, resolveConnection, type Connection } from '../../src/config/connections.ts';
 import { sealingKeyring } from '../../src/config/sealing.ts';
-import type { Grant } from '../../src/seal/grant.ts';
+import { GRANT_LIMITS, type Grant } from '../../src/seal/grant.ts';
 import type { Keyring } from '../../src/seal/keys.ts';
 import type { ActionCall } from './action.ts';
 import { optionalText } from './props.ts';
@@ -10,21 +10,29 @@ export function connectionAndKeys(call: ActionCall): { conn: Connection; ring: K
   const name = optionalText(call.properties, 'connection', 64) ?? DEFAULT_CONNECTION;
   const conn = resolveConnection(call.context.keys, name);
   const ring = sealingKeyring(call.context.keys, 'grant');
-  return { conn, ring, sub: optionalText(call.properties, 'sub', 256) };
+  return { conn, ring, sub: optionalText(call.properties, 'sub', GRANT_LIMITS.sub) };
 }
 
-/** The non-secret facts of a grant, as Bubble outputs. */
-export function grantFacts(grant: Grant, nowS: number) {
+const dateOf = (s: number | undefined): Date | null => (s !== undefined && s > 0 ? new Date(s * 1000) : null);
+
+/**
+ * The outputs of a grant an action hands back: its non-secret facts, and `grant_changed` — the one thing
+ * a builder checks before saving (DESIGN §5: when `grant_changed` is yes, save `sealed_grant`).
+ */
+export function grantOutputs(grant: Grant, sealed: string, input: unknown, nowS: number) {
   return {
-    expires_at: grant.exp > 0 ? new Date(grant.exp * 1000) : null,
+    sealed_grant: sealed,
+    grant_changed: sealed !== input,
+    expires_at: dateOf(grant.exp),
     expires_in: grant.exp > 0 ? Math.max(0, grant.exp - nowS) : 0,
+    refresh_expires_at: dateOf(grant.rt_exp),
     scope: grant.scope ?? null,
     generation: grant.gen,
   };
 }
 
 /** On failure, hand back the grant the caller passed in: saving the output then never loses it. */
-export function keepInputGrant(call: ActionCall): { sealed_grant: string | null } {
+export function keepInputGrant(call: ActionCall): { sealed_grant: string | null; grant_changed: boolean } {
   const g = call.properties.sealed_grant;
-  return { sealed_grant: typeof g === 'string' && g.trim() !== '' ? g : null };
+  return { sealed_grant: typeof g === 'string' && g.trim() !== '' ? g : null, grant_changed: false };
 }

@@ -1,4 +1,6 @@
 import { InputError } from '../../src/errors.ts';
+import { normaliseScope } from '../../src/oauth/scope.ts';
+import { MAX_TIME } from '../../src/seal/grant.ts';
 
 /** Readers for Bubble properties: empty optional fields arrive as null/undefined/"". */
 export function optionalText(props: Bubble.Properties, name: string, maxLength = 4096): string | undefined {
@@ -28,5 +30,15 @@ export function optionalDate(props: Bubble.Properties, name: string): number | u
   if (v === null || v === undefined || v === '') return undefined;
   const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
   if (!Number.isFinite(ms)) throw new InputError('invalid_input', `${name} must be a date`);
-  return Math.floor(ms / 1000);
+  // Before 1970 means "already expired"; the far end is what a Date can still show.
+  return Math.min(Math.max(0, Math.floor(ms / 1000)), MAX_TIME);
+}
+
+/** A scope field: RFC 6749 §3.3 scope tokens separated by spaces. */
+export function optionalScope(props: Bubble.Properties, name: string, maxLength: number): string | undefined {
+  const text = optionalText(props, name, maxLength);
+  if (text === undefined) return undefined;
+  const scope = normaliseScope(text);
+  if (scope === undefined) throw new InputError('invalid_scope_input', `${name} must be scope names separated by spaces (no quotes, backslashes or control characters)`);
+  return scope;
 }

@@ -1,29 +1,32 @@
 import { KEY } from '../../src/config/keys.ts';
 import { SECRET_SETTINGS } from '../../src/config/settings.ts';
-import { isPresetName } from '../../src/providers/presets.ts';
+import { MIN_SECRET_LENGTH, scrubForms, secretForms } from '../../src/redact.ts';
 
-/** Settings inside `Connections` whose values are private besides the secrets: ids and endpoints. */
-const PRIVATE_SETTINGS = new Set<string>([...SECRET_SETTINGS, 'client_id', 'issuer', 'authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'api_base_url']);
-const MIN_LENGTH = 4;
+/** Plugin keys whose values are secrets. Client ID, Provider, API base URL and Scopes are not. */
+const SECRET_KEYS: readonly string[] = [KEY.sealingKey, KEY.previousSealingKey, KEY.clientSecret];
+const SECRET_SETTING_NAMES = new Set<string>(SECRET_SETTINGS);
+/** The private members of a JWK (RFC 7518 §6.2.2, §6.3.2, §6.4); the public ones are not secret. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 /**
  * Last line of defence: every string that leaves an action is scrubbed of every secret the action knew
- * (key values, connection secrets, tokens it opened or received). The first line is not putting them
- * there; this catches what a provider's error text or a future bug might echo.
+ * (secret keys and settings, private JWK members, tokens it opened or received), in every form
+ * (src/redact.ts). Only real secrets: scrubbing ordinary values would corrupt outputs and, worse, show
+ * where a guess of a private value was right. The first line is not putting secrets anywhere.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private forms: string[] | undefined;
 
   add(value: unknown): void {
-    if (typeof value === 'string' && value.trim().length >= MIN_LENGTH) this.secrets.add(value.trim());
-    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) this.add(v);
+    if (typeof value !== 'string' || value.trim().length < MIN_SECRET_LENGTH) return;
+    this.secrets.add(value.trim());
+    this.forms = undefined;
   }
 
   addKeys(keys: Bubble.Keys): void {
-    for (const [caption, value] of Object.entries(keys)) {
-      if (caption === KEY.connections) this.addConnections(value);
-      else if (!(caption === KEY.provider && typeof value === 'string' && isPresetName(value.trim().toLowerCase()))) this.add(value);
-    }
+    for (const caption of SECRET_KEYS) this.add(keys[caption]);
+    this.addConnections(keys[KEY.connections]);
   }
 
   private addConnections(text: unknown): void {
@@ -37,14 +40,27 @@ export class Redactor {
     if (typeof parsed !== 'object' || parsed === null) return;
     for (const settings of Object.values(parsed)) {
       if (typeof settings !== 'object' || settings === null) continue;
-      for (const [name, value] of Object.entries(settings)) if (PRIVATE_SETTINGS.has(name)) this.add(value);
+      for (const [name, value] of Object.entries(settings)) if (SECRET_SETTING_NAMES.has(name)) this.addSecretValue(value);
     }
   }
 
+  /** A secret setting: text, or a JWK (object or pasted JSON text) whose private members are the secrets. */
+  private addSecretValue(value: unknown): void {
+    this.add(value);
+    let jwk = value;
+    if (typeof value === 'string' && value.trim().startsWith('{')) {
+      try {
+        jwk = JSON.parse(value);
+      } catch {
+        return;
+      }
+    }
+    if (typeof jwk === 'object' && jwk !== null) for (const m of PRIVATE_JWK_MEMBERS) this.add((jwk as Record<string, unknown>)[m]);
+  }
+
   scrub(text: string): string {
-    let out = text;
-    // Longest first, so a secret containing another is removed whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('[redacted]');
-    return out;
+    if (text.length < MIN_SECRET_LENGTH) return text;
+    this.forms ??= [...new Set([...this.secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    return scrubForms(text, this.forms);
   }
 }

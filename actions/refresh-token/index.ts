@@ -1,13 +1,15 @@
 import { refreshIfExpiring } from '../../src/oauth/refresh.ts';
 import { bubbleAction } from '../_lib/action.ts';
-import { connectionAndKeys, grantFacts, keepInputGrant } from '../_lib/common.ts';
+import { connectionAndKeys, grantOutputs, keepInputGrant } from '../_lib/common.ts';
 import { flag, optionalNumber } from '../_lib/props.ts';
 
 const EMPTY = {
   sealed_grant: null as string | null,
+  grant_changed: false,
   refreshed: false,
   expires_at: null as Date | null,
   expires_in: null as number | null,
+  refresh_expires_at: null as Date | null,
   scope: null as string | null,
   generation: null as number | null,
 };
@@ -18,16 +20,17 @@ export default bubbleAction(
   EMPTY,
   async (call) => {
     const { conn, ring, sub } = connectionAndKeys(call);
+    const input = call.properties.sealed_grant;
     const result = await refreshIfExpiring({
       conn,
       ring,
       sub,
-      sealedGrant: call.properties.sealed_grant,
+      sealedGrant: input,
       minValidity: optionalNumber(call.properties, 'min_validity', 0, 86_400) ?? 300,
       force: flag(call.properties, 'force'),
       onSecret: (v) => call.redactor.add(v),
     });
-    return { sealed_grant: result.sealed, refreshed: result.refreshed, ...grantFacts(result.grant, Math.floor(Date.now() / 1000)) };
+    return { ...grantOutputs(result.grant, result.sealed, input, Math.floor(Date.now() / 1000)), refreshed: result.refreshed };
   },
   keepInputGrant,
 );

@@ -1,12 +1,29 @@
 import { InputError } from '../../src/errors.ts';
-import { sealGrant, type Grant } from '../../src/seal/grant.ts';
-import { bubbleAction } from '../_lib/action.ts';
-import { connectionAndKeys, grantFacts } from '../_lib/common.ts';
-import { optionalDate, optionalText } from '../_lib/props.ts';
+import { GRANT_LIMITS, sealGrant, type Grant } from '../../src/seal/grant.ts';
+import { bubbleAction, type ActionCall } from '../_lib/action.ts';
+import { connectionAndKeys, grantOutputs } from '../_lib/common.ts';
+import { optionalDate, optionalScope, optionalText } from '../_lib/props.ts';
 
-const EMPTY = { sealed_grant: null as string | null, expires_at: null as Date | null, scope: null as string | null, generation: null as number | null };
+const EMPTY = {
+  sealed_grant: null as string | null,
+  grant_changed: false,
+  expires_at: null as Date | null,
+  refresh_expires_at: null as Date | null,
+  scope: null as string | null,
+  generation: null as number | null,
+};
 /** Tokens are opaque but printable and without spaces (RFC 6749 §A.12, §A.17). */
 const TOKEN = /^[\x21-\x7e]+$/;
+
+/** A token field: printable, within the grant's cap; the value is never part of a message. */
+function tokenInput(call: ActionCall, name: 'refresh_token' | 'access_token', max: number): string | undefined {
+  const v = optionalText(call.properties, name, Number.MAX_SAFE_INTEGER);
+  call.redactor.add(v);
+  if (v !== undefined && (v.length > max || !TOKEN.test(v))) {
+    throw new InputError('invalid_token', `${name} has characters tokens never have, or is longer than ${max} characters`);
+  }
+  return v;
+}
 
 /**
  * Seal existing token (one-time migration): turns a refresh token an app kept in plain text into a sealed
@@ -15,17 +32,18 @@ const TOKEN = /^[\x21-\x7e]+$/;
  */
 export default bubbleAction('Seal existing token', EMPTY, async (call) => {
   const { conn, ring, sub } = connectionAndKeys(call);
-  const rt = optionalText(call.properties, 'refresh_token', 8192);
-  const at = optionalText(call.properties, 'access_token', 8192);
-  [rt, at].forEach((v) => call.redactor.add(v));
+  const rt = tokenInput(call, 'refresh_token', GRANT_LIMITS.rt);
+  const at = tokenInput(call, 'access_token', GRANT_LIMITS.at);
   if (!rt && !at) throw new InputError('missing_token', 'Give a refresh_token (or at least an access_token) to seal');
-  if ((rt && !TOKEN.test(rt)) || (at && !TOKEN.test(at))) throw new InputError('invalid_token', 'A token contains spaces or characters tokens never have');
   const now = Math.floor(Date.now() / 1000);
-  const grant: Grant = { v: 1, conn: conn.name, at: at ?? '', exp: at ? optionalDate(call.properties, 'expires_at') ?? 0 : 0, token_type: 'Bearer', iat: now, gen: 0 };
+  const exp = at ? optionalDate(call.properties, 'expires_at') ?? 0 : 0;
+  const grant: Grant = { v: 1, conn: conn.name, at: at ?? '', exp, token_type: 'Bearer', iat: now, gen: 0 };
   if (rt) grant.rt = rt;
+  const rtExp = rt ? optionalDate(call.properties, 'refresh_expires_at') : undefined;
+  if (rtExp) grant.rt_exp = rtExp;
   if (sub) grant.sub = sub;
-  const scope = optionalText(call.properties, 'scope', 2048);
+  const scope = optionalScope(call.properties, 'scope', GRANT_LIMITS.scope);
   if (scope) grant.scope = scope;
-  const { expires_at, scope: scopeOut, generation } = grantFacts(grant, now);
-  return { sealed_grant: await sealGrant(grant, ring), expires_at, scope: scopeOut, generation };
+  const { sealed_grant, grant_changed, expires_at, refresh_expires_at, scope: granted, generation } = grantOutputs(grant, sealGrant(grant, ring), undefined, now);
+  return { sealed_grant, grant_changed, expires_at, refresh_expires_at, scope: granted, generation };
 });

@@ -6,7 +6,7 @@ export const REFRESH_TOKEN: ActionDef = {
   folder: 'refresh-token',
   display: 'Refresh token (Secure API)',
   category: 'plugins',
-  doc: 'Refreshes a sealed grant when its access token expires within min_validity seconds, or always with force. Save the output sealed_grant when generation is higher than the stored one. On failure the input grant comes back unchanged.',
+  doc: 'Refreshes a sealed grant when its access token expires within "Minimum validity (s)", or always with "Force refresh". When "Grant changed" is yes, save "Sealed grant". On failure the input grant comes back unchanged.',
   fields: [
     CONNECTION_FIELD,
     { name: 'sealed_grant', caption: 'Sealed grant', editor: 'DynamicValue', value: 'text', doc: 'The sealed grant your app stored (from Complete authorization, Seal existing token or an earlier refresh).' },
@@ -15,12 +15,14 @@ export const REFRESH_TOKEN: ActionDef = {
     SUB_FIELD,
   ],
   outputs: [
-    { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'The grant to store: new when refreshed, else the same (re-sealed if it was under the previous key).' },
+    { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'The grant: new when refreshed or re-sealed under the current sealing key, else the one you passed in.' },
+    { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes when "Sealed grant" differs from the one you passed in: then save it (the one save rule).' },
     { name: 'refreshed', caption: 'Refreshed', value: 'boolean', doc: 'yes when a token request was made and succeeded.' },
     { name: 'expires_at', caption: 'Expires at', value: 'date', doc: 'When the access token expires.' },
     { name: 'expires_in', caption: 'Expires in (s)', value: 'number', doc: 'Seconds until the access token expires.' },
+    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'When the refresh token itself ends, when known: ask the user to reconnect before then.' },
     { name: 'scope', caption: 'Scope', value: 'text', doc: 'Scopes the provider granted.' },
-    { name: 'generation', caption: 'Generation', value: 'number', doc: 'Refresh count: keep only the grant with the highest generation when workflows may race.' },
+    { name: 'generation', caption: 'Generation', value: 'number', doc: 'Refresh count: where two workflows may race, save only when it is higher than the stored one.' },
     ...STATUS_OUTPUTS,
   ],
 };

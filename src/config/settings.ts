@@ -2,11 +2,15 @@
  * The settings a connection may carry (DESIGN §3), each with the kind of value it takes.
  * Unknown names are refused so a typo ("clientsecret") is reported instead of silently ignored.
  */
-export type SettingKind = 'string' | 'url' | 'boolean' | 'number' | 'strings' | 'object';
+export type SettingKind = 'string' | 'url' | 'issuer' | 'boolean' | 'number' | 'strings' | 'object';
+
+/** Call API modes (DESIGN §3); `oauth_bearer` when none is set. */
+export const MODES = ['oauth_bearer', 'client_credentials', 'jwt_bearer', 'api_key', 'hmac', 'aws_sigv4', 'jwt_signed', 'http_signature'] as const;
+export type Mode = (typeof MODES)[number];
 
 export const SETTINGS: Readonly<Record<string, SettingKind>> = {
   preset: 'string',
-  issuer: 'url',
+  issuer: 'issuer',
   authorization_endpoint: 'url',
   token_endpoint: 'url',
   revocation_endpoint: 'url',

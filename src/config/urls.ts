@@ -28,3 +28,26 @@ export function checkEndpointUrl(value: string, field: string, allowInsecureHttp
   }
   throw new ConfigError('insecure_url', `${field} must be an https URL`);
 }
+
+/**
+ * An issuer is an endpoint URL whose path is clean: no query, no empty, `.` or `..` segments, no encoded
+ * slash, dot or backslash. A path such as `//other-host` would make the discovery URL resolve to another
+ * host, and the client secret would follow it.
+ */
+export function checkIssuerUrl(value: string, field: string, allowInsecureHttp: boolean): URL {
+  const url = checkEndpointUrl(value, field, allowInsecureHttp);
+  const rawPath = value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const segments = rawPath.replace(/\/$/, '').split('/').slice(1);
+  const dirty = url.search !== '' || /[\\%]/.test(rawPath) || segments.some((s) => s === '' || s === '.' || s === '..');
+  if (dirty || url.pathname.includes('//')) {
+    throw new ConfigError('invalid_url', `${field} must be an issuer URL with a plain path (no //, . or .. segments, no query)`);
+  }
+  return url;
+}
+
+/** The OIDC discovery URL of an issuer (OIDC Discovery §4), on the issuer's own origin whatever its path. */
+export function discoveryUrl(issuer: URL): URL {
+  const url = new URL(`${issuer.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`, issuer.origin);
+  if (url.origin !== issuer.origin) throw new ConfigError('invalid_url', 'the issuer URL does not give a discovery URL on its own host');
+  return url;
+}

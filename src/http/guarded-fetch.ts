@@ -30,9 +30,9 @@ export async function guardedFetch(url: URL, req: GuardedRequest): Promise<Guard
   } catch (e) {
     if (e instanceof ProviderError) throw e;
     if (signal.aborted) {
-      throw new ProviderError('temporarily_unavailable', 'timeout', `${capitalize(req.peer)} did not answer within ${Math.round(req.timeoutMs / 1000)} s`);
+      throw new ProviderError('timeout', `${capitalize(req.peer)} did not answer within ${Math.round(req.timeoutMs / 1000)} s`);
     }
-    throw new ProviderError('temporarily_unavailable', 'network_error', `Could not reach ${req.peer} (network error)`);
+    throw new ProviderError('network_error', `Could not reach ${req.peer} (network error)`);
   }
 }
 
@@ -47,7 +47,7 @@ async function readCapped(res: Response, maxBytes: number, peer: string): Promis
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new ProviderError('temporarily_unavailable', 'response_too_large', `${capitalize(peer)} sent a response larger than ${maxBytes} bytes`);
+      throw new ProviderError('response_too_large', `${capitalize(peer)} sent a response larger than ${maxBytes} bytes`);
     }
     chunks.push(value);
   }

@@ -1,5 +1,5 @@
 import type { Connection } from '../config/connections.ts';
-import { checkEndpointUrl } from '../config/urls.ts';
+import { checkEndpointUrl, checkIssuerUrl, discoveryUrl } from '../config/urls.ts';
 import { ConfigError, ProviderError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
@@ -13,7 +13,8 @@ export interface Endpoints {
   issuer?: string;
 }
 
-type EndpointName = 'token_endpoint' | 'revocation_endpoint' | 'authorization_endpoint';
+const ENDPOINT_NAMES = ['token_endpoint', 'revocation_endpoint', 'authorization_endpoint'] as const;
+type EndpointName = (typeof ENDPOINT_NAMES)[number];
 const DISCOVERY_TTL_MS = 3_600_000;
 const discoveryCache = new Map<string, { at: number; doc: Record<string, unknown> }>();
 
@@ -63,13 +64,15 @@ function presetValues(conn: Connection): Record<string, string> {
   return out;
 }
 
-/** OIDC / RFC 8414 discovery, cached per warm process; the document must name the configured issuer. */
+/**
+ * OIDC discovery, cached per warm process. The document is fetched from the issuer's own origin, must name
+ * the configured issuer, and is cached only once every endpoint in it passed the same checks as settings.
+ */
 async function discover(conn: Connection, nowMs: number): Promise<Record<string, unknown>> {
   const issuer = conn.issuer as string;
   const hit = discoveryCache.get(issuer);
   if (hit && nowMs - hit.at < DISCOVERY_TTL_MS) return hit.doc;
-  const base = checkEndpointUrl(issuer, `connection "${conn.name}": issuer`, conn.allow_insecure_http);
-  const url = new URL(`${base.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`, base);
+  const url = discoveryUrl(checkIssuerUrl(issuer, `connection "${conn.name}": issuer`, conn.allow_insecure_http));
   const res = await guardedFetch(url, {
     method: 'GET',
     headers: { accept: 'application/json' },
@@ -79,9 +82,13 @@ async function discover(conn: Connection, nowMs: number): Promise<Record<string,
   });
   const d = parseJsonObject(res.text);
   if (res.status !== 200 || !d) {
-    throw new ProviderError('temporarily_unavailable', 'discovery_failed', `connection "${conn.name}": the issuer's discovery document could not be read (HTTP ${res.status})`);
+    throw new ProviderError('discovery_failed', `connection "${conn.name}": the issuer's discovery document could not be read (HTTP ${res.status})`);
   }
   if (d.issuer !== issuer) throw new ConfigError('issuer_mismatch', `connection "${conn.name}": the discovery document names another issuer`);
+  for (const name of ENDPOINT_NAMES) {
+    const v = d[name];
+    if (v !== undefined) checkEndpointUrl(typeof v === 'string' ? v : '', `connection "${conn.name}": discovered ${name}`, conn.allow_insecure_http);
+  }
   discoveryCache.set(issuer, { at: nowMs, doc: d });
   return d;
 }

@@ -33,7 +33,8 @@ export interface RefreshResult {
 
 /** Opens the grant and refreshes it when its access token expires within `minValidity` (or `force`). */
 export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshResult> {
-  const opened = await openGrant(req.sealedGrant, req.ring, { conn: req.conn.name, sub: req.sub });
+  const binding = { conn: req.conn.name, sub: req.sub };
+  const opened = openGrant(req.sealedGrant, req.ring, binding);
   const grant = opened.grant;
   reportTokens(grant, req.onSecret);
   const sealed = opened.resealed ?? (req.sealedGrant as string);
@@ -41,25 +42,26 @@ export async function refreshIfExpiring(req: RefreshRequest): Promise<RefreshRes
   if (!req.force && grant.exp - nowS > req.minValidity) return { grant, sealed, refreshed: false };
   const rt = grant.rt;
   if (!rt) {
-    throw new GrantError('reauthorization_required', 'no_refresh_token', 'The access token is expiring and the grant holds no refresh token: authorize the connection again.');
+    throw new GrantError('no_refresh_token', 'The access token is expiring and the grant holds no refresh token: authorize the connection again.');
   }
   // The sealing key's kid is part of the key: a replayed result is sealed under the caller's own key.
+  // The table keeps only the sealed result (ciphertext), never an opened grant.
   const key = createHash('sha256').update(JSON.stringify([req.ring.current.kid, req.conn.name, grant.sub ?? '', rt])).digest('base64url');
-  const result = await singleFlight(key, REPLAY_MS, Date.now(), () => spendRefreshToken(req, grant, rt));
-  reportTokens(result.grant, req.onSecret);
-  return result;
+  const next = await singleFlight(key, REPLAY_MS, Date.now(), () => spendRefreshToken(req, grant, rt));
+  const refreshed = openGrant(next, req.ring, binding).grant;
+  reportTokens(refreshed, req.onSecret);
+  return { grant: refreshed, sealed: next, refreshed: true };
 }
 
 /** Hands every token a grant holds to the redactor. */
 function reportTokens(grant: Grant, onSecret: (value: string) => void): void {
-  for (const v of [grant.at, grant.rt, grant.id_token]) if (v) onSecret(v);
+  for (const v of [grant.at, grant.rt]) if (v) onSecret(v);
 }
 
-async function spendRefreshToken(req: RefreshRequest, grant: Grant, rt: string): Promise<RefreshResult> {
+async function spendRefreshToken(req: RefreshRequest, grant: Grant, rt: string): Promise<string> {
   const endpoints = await resolveEndpoints(req.conn, Date.now());
   const tokens = await requestToken(req.conn, endpoints, { grant_type: 'refresh_token', refresh_token: rt }, Date.now());
-  const next = nextGrant(grant, tokens, Math.floor(Date.now() / 1000));
-  return { grant: next, sealed: await sealGrant(next, req.ring), refreshed: true };
+  return sealGrant(nextGrant(grant, tokens, Math.floor(Date.now() / 1000)), req.ring);
 }
 
 /** The refreshed grant: a rotated refresh token replaces the old one, a missing one keeps it. */
@@ -73,7 +75,8 @@ export function nextGrant(prev: Grant, tokens: TokenSet, nowS: number): Grant {
     gen: prev.gen + 1,
   };
   if (tokens.refresh_token) next.rt = tokens.refresh_token;
+  // A provider that states the refresh token's lifetime is believed; otherwise the known end stays.
+  if (tokens.refresh_expires_in !== undefined) next.rt_exp = nowS + tokens.refresh_expires_in;
   if (tokens.scope !== undefined) next.scope = tokens.scope;
-  if (tokens.id_token) next.id_token = tokens.id_token;
   return next;
 }

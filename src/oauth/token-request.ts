@@ -9,7 +9,7 @@ const MAX_TOKEN_RESPONSE = 256 * 1024;
 
 /** One POST to the token endpoint with the connection's client authentication. */
 export async function requestToken(conn: Connection, endpoints: Endpoints, grant: Record<string, string>, nowMs: number): Promise<TokenSet> {
-  const auth = await authenticateClient(conn, endpoints.issuer ?? endpoints.token.href);
+  const auth = authenticateClient(conn, endpoints.issuer ?? endpoints.token.href);
   const res = await guardedFetch(endpoints.token, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...auth.headers },
@@ -18,5 +18,8 @@ export async function requestToken(conn: Connection, endpoints: Endpoints, grant
     maxBytes: MAX_TOKEN_RESPONSE,
     peer: 'the token endpoint',
   });
-  return parseTokenResponse(res, nowMs);
+  // What the provider was sent and could echo back: grant values, the client secret, the assertion.
+  const { grant_type: _type, ...sent } = grant;
+  const secrets = [...Object.values(sent), conn.client_secret ?? '', auth.params.client_assertion ?? ''];
+  return parseTokenResponse(res, nowMs, secrets);
 }

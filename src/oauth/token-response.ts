@@ -1,84 +1,123 @@
+import type { ErrorCode } from '../error-codes.ts';
 import { ConfigError, GrantError, PluginError, ProviderError } from '../errors.ts';
 import { retryAfterSeconds, type GuardedResponse } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
+import { sharesSecret } from '../redact.ts';
+import { GRANT_LIMITS } from '../seal/grant.ts';
+import { normaliseScope } from './scope.ts';
 
-/** A successful token response, normalised. */
+/** A successful token response, normalised. ID tokens are not kept (DESIGN §4). */
 export interface TokenSet {
   access_token: string;
   token_type: string;
   /** seconds; undefined when the provider sent none or nothing usable */
   expires_in?: number;
   refresh_token?: string;
+  /** seconds the refresh token lives, when the provider says (refresh_token_expires_in, x_refresh_token_expires_in) */
+  refresh_expires_in?: number;
   scope?: string;
-  id_token?: string;
 }
 
 const PEER = 'The token endpoint';
-const TEMPORARY_ERRORS = new Set(['temporarily_unavailable', 'server_error', 'slow_down']);
+/** Lifetimes are clamped here: a provider's 1e13 must not become an Invalid Date (10 years is beyond any real token). */
+export const MAX_LIFETIME = 10 * 366 * 86_400;
+/** RFC 6749 A.12 / A.17: tokens are VSCHAR; anything else could not go into a header later. */
+const TOKEN = /^[\x20-\x7e]+$/;
+
+/**
+ * Provider OAuth error codes (RFC 6749 §5.2) we know, and the code of ours each becomes. The provider's
+ * `error_description` is never passed on: it is free text a provider may fill with what it was sent.
+ */
+const OAUTH_ERRORS: Record<string, ErrorCode> = {
+  invalid_grant: 'invalid_grant',
+  invalid_client: 'invalid_client',
+  invalid_request: 'invalid_request',
+  unauthorized_client: 'unauthorized_client',
+  unsupported_grant_type: 'unsupported_grant_type',
+  invalid_scope: 'invalid_scope',
+  temporarily_unavailable: 'provider_unavailable',
+  server_error: 'provider_unavailable',
+  slow_down: 'rate_limited',
+};
 
 /**
  * Turns a token-endpoint answer into a TokenSet or a typed error (RFC 6749 §5.1, §5.2).
  * Lenient where real providers deviate harmlessly (expires_in as a numeric string, token_type case,
- * a missing refresh_token); strict where accepting junk could lose or forge a grant.
+ * a missing refresh_token, a scope we cannot show); strict where accepting junk could lose or forge a grant.
+ * `sent` holds the secrets of the request: a scope that quotes one is dropped, not shown.
  */
-export function parseTokenResponse(res: GuardedResponse, nowMs: number): TokenSet {
+export function parseTokenResponse(res: GuardedResponse, nowMs: number, sent: readonly string[]): TokenSet {
   const json = parseJsonObject(res.text);
   if (res.status === 200 && json && typeof json.access_token === 'string' && json.access_token !== '') {
-    return normalise(json);
+    return normalise(json, sent);
   }
   if (res.status >= 300 && res.status < 400) {
     throw new ConfigError('unexpected_redirect', `${PEER} answered with a redirect (HTTP ${res.status}); check the endpoint setting`);
   }
   const retryAfter = retryAfterSeconds(res.headers, nowMs);
-  if (res.status === 429 || res.status === 408 || res.status >= 500) {
-    throw new ProviderError('temporarily_unavailable', `http_${res.status}`, `${PEER} is unavailable (HTTP ${res.status})${retryAfter === undefined ? '' : `; retry after ${retryAfter} s`}`, retryAfter);
-  }
-  if (json && typeof json.error === 'string') throw oauthError(json.error, json.error_description, res.status, retryAfter);
+  const wait = retryAfter === undefined ? '' : `; retry after ${retryAfter} s`;
+  if (res.status === 429) throw new ProviderError('rate_limited', `${PEER} asked to slow down (HTTP 429)${wait}`, retryAfter);
+  if (res.status === 408 || res.status >= 500) throw new ProviderError('provider_unavailable', `${PEER} is unavailable (HTTP ${res.status})${wait}`, retryAfter);
+  if (json && typeof json.error === 'string') throw oauthError(json.error, res.status, retryAfter);
   if (res.status === 200) {
-    throw new ProviderError('temporarily_unavailable', 'bad_response', `${PEER} answered HTTP 200 without a usable token (${json ? 'no access_token' : 'not JSON'})`);
+    throw new ProviderError('bad_response', `${PEER} answered HTTP 200 without a usable token (${json ? 'no access_token' : 'not JSON'})`);
   }
-  throw new ConfigError(`http_${res.status}`, `${PEER} refused the request (HTTP ${res.status}, no OAuth error in the body); check the endpoint and client settings`);
+  throw new ConfigError('http_error', `${PEER} refused the request (HTTP ${res.status}, no OAuth error in the body); check the endpoint and client settings`);
 }
 
-function oauthError(code: string, description: unknown, status: number, retryAfter?: number): PluginError {
-  const safeCode = /^[a-z0-9_]{1,64}$/i.test(code) ? code : 'provider_error';
-  const detail = `${PEER} answered ${safeCode} (HTTP ${status})${describe(description)}`;
-  if (safeCode === 'invalid_grant') {
-    return new GrantError('reauthorization_required', 'invalid_grant', `${detail}. The grant was revoked, expired or already used: authorize the connection again.`);
+function oauthError(providerCode: string, status: number, retryAfter?: number): PluginError {
+  const code = Object.prototype.hasOwnProperty.call(OAUTH_ERRORS, providerCode) ? OAUTH_ERRORS[providerCode]! : 'provider_error';
+  // The provider's code is shown only when it is one we know: an unknown one is provider text too.
+  const said = code === 'provider_error' ? `an OAuth error this plugin does not know (HTTP ${status})` : `${providerCode} (HTTP ${status})`;
+  const detail = `${PEER} answered ${said}`;
+  switch (code) {
+    case 'invalid_grant':
+      return new GrantError(code, `${detail}: the grant was revoked, expired or already used. Authorize the connection again.`);
+    case 'provider_unavailable':
+    case 'rate_limited':
+      return new ProviderError(code, `${detail}; try again later`, retryAfter);
+    case 'invalid_client':
+      return new ConfigError(code, `${detail}: check the client ID, secret or key, and the client authentication method.`);
+    case 'invalid_scope':
+      return new ConfigError(code, `${detail}: ask only for scopes the app is allowed.`);
+    default:
+      return new ConfigError(code, `${detail}. Check the connection's client settings.`);
   }
-  if (TEMPORARY_ERRORS.has(safeCode)) return new ProviderError('temporarily_unavailable', safeCode, detail, retryAfter);
-  return new ConfigError(safeCode, `${detail}. Check the connection's client settings.`);
 }
 
-/**
- * The provider's own explanation helps builders, but a hostile or careless provider may echo what it was
- * sent: keep it short, printable, and cut every long token-like run out of it.
- */
-function describe(description: unknown): string {
-  if (typeof description !== 'string' || description.trim() === '') return '';
-  const text = description
-    .replace(/[^\x20-\x7e]/g, ' ')
-    .replace(/[A-Za-z0-9._~+/=-]{20,}/g, '[redacted]')
-    .slice(0, 200)
-    .trim();
-  return `: "${text}"`;
-}
-
-function normalise(json: Record<string, unknown>): TokenSet {
+function normalise(json: Record<string, unknown>, sent: readonly string[]): TokenSet {
+  const at = json.access_token as string;
+  const rt = typeof json.refresh_token === 'string' && json.refresh_token !== '' ? json.refresh_token : undefined;
+  if (at.length > GRANT_LIMITS.at || (rt !== undefined && rt.length > GRANT_LIMITS.rt)) {
+    throw new ProviderError('bad_response', `${PEER} sent tokens larger than a grant can keep (access token ≤ ${GRANT_LIMITS.at}, refresh token ≤ ${GRANT_LIMITS.rt} characters)`);
+  }
+  if (!TOKEN.test(at) || (rt !== undefined && !TOKEN.test(rt))) {
+    throw new ProviderError('bad_response', `${PEER} sent a token with characters tokens never have`);
+  }
+  const type = json.token_type;
   const set: TokenSet = {
-    access_token: json.access_token as string,
-    token_type: typeof json.token_type === 'string' && json.token_type !== '' ? json.token_type : 'Bearer',
+    access_token: at,
+    token_type: typeof type === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(type) ? type : 'Bearer',
   };
   const expiresIn = toSeconds(json.expires_in);
   if (expiresIn !== undefined) set.expires_in = expiresIn;
-  if (typeof json.refresh_token === 'string' && json.refresh_token !== '') set.refresh_token = json.refresh_token;
-  if (typeof json.scope === 'string') set.scope = json.scope;
-  if (typeof json.id_token === 'string' && json.id_token !== '') set.id_token = json.id_token;
+  if (rt !== undefined) set.refresh_token = rt;
+  const rtLife = toSeconds(json.refresh_token_expires_in) ?? toSeconds(json.x_refresh_token_expires_in);
+  if (rtLife !== undefined) set.refresh_expires_in = rtLife;
+  const scope = usableScope(json.scope, sent);
+  if (scope !== undefined) set.scope = scope;
   return set;
 }
 
-/** expires_in as a number, or a numeric string (some providers send "3599"). */
+/** The granted scope when it is RFC 6749 scope text that quotes nothing we sent; else none (the old one stays). */
+function usableScope(v: unknown, sent: readonly string[]): string | undefined {
+  if (typeof v !== 'string' || v.length > GRANT_LIMITS.scope) return undefined;
+  const scope = normaliseScope(v);
+  return scope === undefined || sharesSecret(scope, sent) ? undefined : scope;
+}
+
+/** Seconds as a number or a numeric string (some providers send "3599"), clamped to MAX_LIFETIME. */
 function toSeconds(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? Math.min(Math.floor(n), MAX_LIFETIME) : undefined;
 }

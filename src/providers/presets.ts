@@ -266,6 +266,11 @@ const PLACEHOLDER_DEFS: ReadonlyMap<string, { default: string; matcher: RegExp }
   return defs;
 })();
 
+/** Whether `value` is allowed for the placeholder `name` (checked when a connection is resolved). */
+export function placeholderAllows(name: string, value: string): boolean {
+  return PLACEHOLDER_DEFS.get(name)?.matcher.test(value) ?? false;
+}
+
 /**
  * Fills `{name}` placeholders of a preset URL template. A missing value takes the placeholder's
  * default; every value must match its pattern in full. Errors name the placeholder, never the value.

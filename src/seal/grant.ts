@@ -4,7 +4,7 @@ import type { Keyring } from './keys.ts';
 
 const GRANT_TYP = 'bsa-grant+jwe';
 
-/** What a sealed grant holds (DESIGN §4). Times are Unix seconds. */
+/** What a sealed grant holds (DESIGN §4). Times are Unix seconds. ID tokens are never kept. */
 export interface Grant {
   v: 1;
   /** connection name the grant belongs to */
@@ -15,13 +15,21 @@ export interface Grant {
   rt?: string;
   /** access-token expiry; 0 = unknown / already expired */
   exp: number;
+  /** the refresh token's own end, when the provider says it */
+  rt_exp?: number;
   scope?: string;
   token_type: string;
-  id_token?: string;
   iat: number;
   /** refresh generation: 0 when sealed, +1 per refresh */
   gen: number;
 }
+
+/**
+ * Caps on what enters a grant (from a provider or a builder's input). With them a grant JSON-escaped at
+ * worst stays under the one sealed-size limit (src/seal/jwe.ts), so sealing never fails after a refresh
+ * token was spent.
+ */
+export const GRANT_LIMITS = { at: 16_384, rt: 8_192, scope: 4_096, sub: 256, token_type: 64 } as const;
 
 export interface Binding {
   conn: string;
@@ -29,14 +37,15 @@ export interface Binding {
 }
 
 export const grantInvalid = (): GrantError =>
-  new GrantError(
-    'reauthorization_required',
-    'grant_invalid',
+  new GrantError('grant_invalid',
     'The sealed grant could not be opened: it was changed, cut short, or sealed under a key this app no longer has. Authorize the connection again.',
   );
 
-export function sealGrant(grant: Grant, ring: Keyring): Promise<string> {
-  return sealJson(grant, ring.current, GRANT_TYP);
+const grantTooLarge = (): GrantError =>
+  new GrantError('grant_too_large', 'The tokens are too large to seal into a grant that could be opened again.');
+
+export function sealGrant(grant: Grant, ring: Keyring): string {
+  return sealJson(grant, ring.current, GRANT_TYP, grantTooLarge);
 }
 
 export interface OpenedGrant {
@@ -46,11 +55,11 @@ export interface OpenedGrant {
 }
 
 /** Opens a sealed grant and checks it belongs to this connection and this `sub`. */
-export async function openGrant(sealed: unknown, ring: Keyring, binding: Binding): Promise<OpenedGrant> {
-  const { payload, usedPrevious } = await openJson(sealed, ring, GRANT_TYP, grantInvalid);
+export function openGrant(sealed: unknown, ring: Keyring, binding: Binding): OpenedGrant {
+  const { payload, usedPrevious } = openJson(sealed, ring, GRANT_TYP, grantInvalid);
   const grant = asGrant(payload);
   checkBinding(grant, binding);
-  return usedPrevious ? { grant, resealed: await sealGrant(grant, ring) } : { grant };
+  return usedPrevious ? { grant, resealed: sealGrant(grant, ring) } : { grant };
 }
 
 function checkBinding(grant: Grant, binding: Binding): void {
@@ -63,15 +72,23 @@ function checkBinding(grant: Grant, binding: Binding): void {
   }
 }
 
+/** A fresh object of the known fields only: whatever else an older grant held is not carried on. */
 function asGrant(p: unknown): Grant {
   const g = p as Partial<Grant> | null;
   const ok =
     g !== null && typeof g === 'object' && g.v === 1 && typeof g.conn === 'string' && typeof g.at === 'string' &&
-    typeof g.exp === 'number' && typeof g.token_type === 'string' && typeof g.iat === 'number' &&
-    typeof g.gen === 'number' && optionalString(g.sub) && optionalString(g.rt) && optionalString(g.scope) &&
-    optionalString(g.id_token);
+    isTime(g.exp) && typeof g.token_type === 'string' && isTime(g.iat) && Number.isSafeInteger(g.gen) &&
+    optionalString(g.sub) && optionalString(g.rt) && optionalString(g.scope) && (g.rt_exp === undefined || isTime(g.rt_exp));
   if (!ok) throw grantInvalid();
-  return g as Grant;
+  const out: Grant = { v: 1, conn: g.conn!, at: g.at!, exp: g.exp!, token_type: g.token_type!, iat: g.iat!, gen: g.gen! };
+  if (g.sub !== undefined) out.sub = g.sub;
+  if (g.rt !== undefined) out.rt = g.rt;
+  if (g.rt_exp !== undefined) out.rt_exp = g.rt_exp;
+  if (g.scope !== undefined) out.scope = g.scope;
+  return out;
 }
 
 const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+/** Unix seconds within what a JS Date can show (year ±275760): every date output stays a real date. */
+export const MAX_TIME = 8_640_000_000_000;
+const isTime = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME;

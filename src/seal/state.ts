@@ -18,20 +18,22 @@ export interface AuthState {
 }
 
 const stateInvalid = (): GrantError =>
-  new GrantError('reauthorization_required', 'state_invalid', 'The sealed authorization state could not be opened. Start the authorization again.');
+  new GrantError('state_invalid', 'The sealed authorization state could not be opened. Start the authorization again.');
 
-export function sealState(state: Omit<AuthState, 'v' | 'exp'>, ring: Keyring, now: number): Promise<string> {
-  return sealJson({ v: 1, ...state, exp: now + STATE_MAX_AGE }, ring.current, STATE_TYP);
+const stateTooLarge = (): GrantError => new GrantError('state_too_large', 'The authorization state is too large to seal.');
+
+export function sealState(state: Omit<AuthState, 'v' | 'exp'>, ring: Keyring, now: number): string {
+  return sealJson({ v: 1, ...state, exp: now + STATE_MAX_AGE }, ring.current, STATE_TYP, stateTooLarge);
 }
 
-export async function openState(sealed: unknown, ring: Keyring, conn: string, now: number): Promise<AuthState> {
-  const { payload } = await openJson(sealed, ring, STATE_TYP, stateInvalid);
+export function openState(sealed: unknown, ring: Keyring, conn: string, now: number): AuthState {
+  const { payload } = openJson(sealed, ring, STATE_TYP, stateInvalid);
   const s = payload as Partial<AuthState> | null;
   const fields = ['conn', 'state', 'nonce', 'verifier', 'redirect_uri'] as const;
   if (!s || s.v !== 1 || typeof s.exp !== 'number' || fields.some((f) => typeof s[f] !== 'string')) throw stateInvalid();
   if (s.conn !== conn) throw new InputError('state_binding_mismatch', `The sealed state belongs to another connection, not "${conn}".`);
   if (s.exp < now) {
-    throw new GrantError('reauthorization_required', 'state_expired', 'The authorization took longer than 10 minutes. Start it again.');
+    throw new GrantError('state_expired', 'The authorization took longer than 10 minutes. Start it again.');
   }
   return s as AuthState;
 }

@@ -32,13 +32,13 @@ async function expiredGrant(mode: FaultMode, rt = OLD_RT): Promise<string> {
 }
 
 const FAILURES: [FaultMode, string, string][] = [
-  ['http_500', 'temporarily_unavailable', 'http_500'],
-  ['http_503', 'temporarily_unavailable', 'http_503'],
-  ['http_429', 'temporarily_unavailable', 'http_429'],
+  ['http_500', 'temporarily_unavailable', 'provider_unavailable'],
+  ['http_503', 'temporarily_unavailable', 'provider_unavailable'],
+  ['http_429', 'temporarily_unavailable', 'rate_limited'],
   ['stall', 'temporarily_unavailable', 'timeout'],
   ['stall_body', 'temporarily_unavailable', 'timeout'],
   ['reset', 'temporarily_unavailable', 'network_error'],
-  ['html', 'temporarily_unavailable', 'http_502'],
+  ['html', 'temporarily_unavailable', 'provider_unavailable'],
   ['html_200', 'temporarily_unavailable', 'bad_response'],
   ['garbage', 'temporarily_unavailable', 'bad_response'],
   ['truncated', 'temporarily_unavailable', 'network_error'],

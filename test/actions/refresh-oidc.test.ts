@@ -128,7 +128,7 @@ describe('rotation and reuse', () => {
     // Another warm server (a separate process, so no shared memory) runs the stale grant, via the CLI.
     const reused = await cli('refresh-token', { connection: 'client_secret_basic', sealed_grant: old, force: true });
     expect(reused).toMatchObject({ status: 'reauthorization_required', error_code: 'invalid_grant', sealed_grant: old });
-    expect(reused.error_message).toMatch(/authorize the connection again/);
+    expect(reused.error_message).toMatch(/Authorize the connection again/);
     const after = await cli('refresh-token', { connection: 'client_secret_basic', sealed_grant: newer.sealed_grant, force: true });
     expect(after).toMatchObject({ status: 'reauthorization_required', error_code: 'invalid_grant', sealed_grant: newer.sealed_grant });
   });

@@ -1,0 +1,65 @@
+/**
+ * Cause and remedy of every error code, for builders: rendered into docs/errors.md and the plugin README.
+ * Kept apart from src/error-codes.ts so this text never enters an action bundle.
+ */
+import type { ErrorCode } from './error-codes.ts';
+
+const reconnect = 'Send the user through Start / Complete authorization again and save the new grant.';
+const retry = 'Try again later (after `retry_after` seconds when set); the grant is unchanged.';
+const keys = 'Fix the plugin key or `Connections` setting the message names.';
+
+export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
+  // plugin keys and connection settings
+  sealing_key_missing: { cause: 'The Sealing key is empty.', fix: 'Paste the output of `npm run keygen` or `openssl rand -base64 32` into Sealing key.' },
+  sealing_key_invalid: { cause: 'The (Previous) sealing key is not base64, base64url or hex text.', fix: 'Paste a key made by `npm run keygen`, `openssl rand -base64 32` or `openssl rand -hex 32`, nothing else.' },
+  sealing_key_weak: { cause: 'The (Previous) sealing key is shorter than 32 bytes, or a word, passphrase or pattern that can be guessed offline from one sealed grant.', fix: 'Make a random key with `npm run keygen` or `openssl rand -base64 32`.' },
+  connection_name_invalid: { cause: 'A connection name has characters other than letters, digits, `_ . -`, or is longer than 64.', fix: 'Rename the connection in `Connections` and in the workflow field.' },
+  connection_unknown: { cause: 'The workflow names a connection that is not configured.', fix: 'Fill the simple keys (for `default`) or add the connection to `Connections`.' },
+  connection_conflict: { cause: 'The `default` connection is set both by the simple keys and in `Connections`.', fix: 'Keep one of the two.' },
+  connections_invalid_json: { cause: 'The `Connections` key is not valid JSON.', fix: 'Fix the syntax: names and text in double quotes, no trailing commas (the message never quotes the key).' },
+  connections_invalid: { cause: '`Connections` is not an object of connection name → settings object.', fix: keys },
+  unknown_setting: { cause: 'A connection has a setting this plugin does not know (often a typo).', fix: 'Rename it as the message suggests, or remove it.' },
+  unknown_preset: { cause: 'A `preset` setting names no provider preset.', fix: 'Use one of the preset names listed in the message.' },
+  provider_invalid: { cause: 'The Provider key is neither a preset name nor an https issuer URL.', fix: 'Write a preset name (e.g. `google`) or your provider\'s issuer URL.' },
+  provider_missing: { cause: 'A connection has no provider: no preset, issuer or token endpoint.', fix: 'Fill the Provider key (default connection) or set `preset`, `issuer` or `token_endpoint`.' },
+  invalid_setting: { cause: 'A setting has a value of the wrong kind or outside its range.', fix: keys },
+  invalid_url: { cause: 'A URL setting is not an absolute URL, holds credentials or a #fragment, or an issuer path is not clean.', fix: keys },
+  insecure_url: { cause: 'A URL setting is not https (plain http is allowed only for loopback hosts with `allow_insecure_http`).', fix: 'Use the https URL.' },
+  token_endpoint_missing: { cause: 'The issuer\'s discovery document names no token endpoint.', fix: 'Set `token_endpoint` on the connection.' },
+  client_id_missing: { cause: 'The connection has no client ID.', fix: 'Fill Client ID (default connection) or `client_id`.' },
+  client_secret_missing: { cause: 'The client authentication method needs a client secret and none is set.', fix: 'Fill Client secret or `client_secret`, or set `private_key_jwk`.' },
+  private_key_jwk_missing: { cause: '`token_auth` is `private_key_jwt` but `private_key_jwk` is not a private JWK.', fix: 'Paste the private JWK (with `d`).' },
+  private_key_jwk_invalid: { cause: 'The private JWK cannot sign client assertions: an algorithm outside RS/PS/ES 256–512 and EdDSA, an RSA key under 2048 bits, or a key that does not import.', fix: 'Make an EC P-256 or RSA ≥ 2048-bit key and register its public part with the provider.' },
+  issuer_mismatch: { cause: 'The discovery document names another issuer than the one configured.', fix: 'Use the issuer exactly as the provider\'s discovery document writes it.' },
+  unexpected_redirect: { cause: 'An endpoint answered with a redirect (never followed: it would carry credentials elsewhere).', fix: 'Use the final endpoint URL.' },
+  http_error: { cause: 'The token endpoint refused the request with an HTTP error and no OAuth error code.', fix: 'Check the endpoint and client settings.' },
+  invalid_client: { cause: 'The provider did not accept the client credentials (OAuth `invalid_client`).', fix: 'Check Client ID / Client secret (or the JWK) and the client authentication method.' },
+  invalid_request: { cause: 'The provider refused the request as malformed (OAuth `invalid_request`).', fix: 'Check the connection\'s settings against the provider\'s documentation.' },
+  unauthorized_client: { cause: 'The client may not use this grant type (OAuth `unauthorized_client`).', fix: 'Allow the grant type (e.g. refresh tokens) in the app\'s settings at the provider.' },
+  unsupported_grant_type: { cause: 'The provider does not support this grant type (OAuth `unsupported_grant_type`).', fix: 'Check the provider supports refresh tokens for this client.' },
+  invalid_scope: { cause: 'The provider refused the scopes (OAuth `invalid_scope`).', fix: 'Ask only for scopes the app is allowed at the provider.' },
+  provider_error: { cause: 'The provider answered with an OAuth error code this plugin does not know.', fix: 'Check the connection\'s settings; report the provider to the plugin authors.' },
+  // grants and authorization state
+  grant_invalid: { cause: 'The sealed grant was changed, cut short, or sealed under a key this app no longer has.', fix: reconnect },
+  invalid_grant: { cause: 'The provider refused the refresh token: revoked, expired, or already used (OAuth `invalid_grant`).', fix: reconnect },
+  no_refresh_token: { cause: 'The access token is expiring and the grant holds no refresh token.', fix: reconnect },
+  state_invalid: { cause: 'The sealed authorization state could not be opened.', fix: 'Start the authorization again.' },
+  state_expired: { cause: 'The authorization took longer than 10 minutes.', fix: 'Start the authorization again.' },
+  // the provider or the network
+  timeout: { cause: 'The provider did not answer in time.', fix: retry },
+  network_error: { cause: 'The provider could not be reached, or the connection broke.', fix: retry },
+  rate_limited: { cause: 'The provider asked to slow down (HTTP 429 or OAuth `slow_down`).', fix: retry },
+  provider_unavailable: { cause: 'The provider answered with a server error (HTTP 5xx, 408, OAuth `server_error` / `temporarily_unavailable`).', fix: retry },
+  bad_response: { cause: 'The provider answered 200 without a usable token (HTML, not JSON, no access token, or tokens too large to keep).', fix: retry },
+  response_too_large: { cause: 'The provider sent a response larger than the plugin accepts.', fix: retry },
+  discovery_failed: { cause: 'The issuer\'s discovery document could not be read.', fix: retry },
+  // the workflow's input
+  invalid_input: { cause: 'A workflow field has a value of the wrong kind or length.', fix: 'Fix the field the message names.' },
+  missing_token: { cause: 'Seal existing token got neither a refresh token nor an access token.', fix: 'Pass the stored refresh token.' },
+  invalid_token: { cause: 'A token given to Seal existing token has characters tokens never have, or is too long.', fix: 'Pass the token exactly as stored.' },
+  invalid_scope_input: { cause: 'A scope field is not a list of RFC 6749 scope tokens.', fix: 'Separate scopes with spaces; no quotes or backslashes.' },
+  grant_binding_mismatch: { cause: 'The sealed grant belongs to another connection or another user (`sub`).', fix: 'Pass the grant stored for this connection and user.' },
+  state_binding_mismatch: { cause: 'The sealed state belongs to another connection.', fix: 'Complete the authorization with the connection that started it.' },
+  grant_too_large: { cause: 'The tokens are too large to seal into a grant that could be opened again.', fix: 'Report the provider to the plugin authors.' },
+  state_too_large: { cause: 'The authorization state is too large to seal.', fix: 'Shorten the redirect URI.' },
+};
