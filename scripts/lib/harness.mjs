@@ -152,3 +152,26 @@ export async function callAction(action, props, keys) {
  * @param {Record<string, unknown>} outputs
  */
 export const toJsonOutputs = (outputs) => JSON.parse(JSON.stringify(outputs));
+
+/**
+ * Everything the plugin's bundles keep on the realm's shared globalThis (symbols named `bubble-secure-api/…`),
+ * as text: what any other code in a warm Bubble server could read. Maps are listed, promises awaited,
+ * functions (the cached action bundles) named only. Tests check it for tokens.
+ */
+export async function sharedStateText() {
+  /** @param {unknown} v @param {number} depth @returns {Promise<unknown>} */
+  const dump = async (v, depth) => {
+    if (depth > 6) return '…';
+    if (v instanceof Promise) return dump(await v.catch(() => 'rejected'), depth + 1);
+    if (v instanceof Map) return Promise.all([...v].map(async ([k, x]) => [await dump(k, depth + 1), await dump(x, depth + 1)]));
+    if (typeof v === 'function') return `function ${v.name}`;
+    if (Array.isArray(v)) return Promise.all(v.map((x) => dump(x, depth + 1)));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await dump(x, depth + 1)])));
+    }
+    return v;
+  };
+  const g = /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis));
+  const ours = Object.getOwnPropertySymbols(g).filter((s) => s.description?.startsWith('bubble-secure-api/'));
+  return JSON.stringify(await Promise.all(ours.map(async (s) => [s.description, await dump(g[s], 0)])));
+}

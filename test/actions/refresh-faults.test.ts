@@ -10,15 +10,17 @@ import { actionKit } from '../support/kit.ts';
 
 const SEALING = sealingKey();
 const OLD_RT = `rt-${CANARY}-old`;
+/** Punctuation that percent-, form-, JSON- and base64-encoding each change: a leak in any form is caught. */
+const SECRET = `p+u/n=c%t&u a"t\\i~o!n-${CANARY}-${'s'.repeat(8)}`;
 let faults: FaultServer;
 let keys: Record<string, string>;
-const { run } = actionKit(() => keys);
+const { runner, run } = actionKit(() => keys);
 
 beforeAll(async () => {
   faults = await startFaultServer();
   tracked.add(OLD_RT);
   const connections = Object.fromEntries(FAULT_MODES.map((m) => [m, {
-    token_endpoint: faults.tokenUrl(m), allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: `secret-${CANARY}`, timeout: 1,
+    token_endpoint: faults.tokenUrl(m), allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: SECRET, timeout: 1,
   }]));
   keys = canaryKeys(connections, SEALING);
 });
@@ -47,6 +49,9 @@ const FAILURES: [FaultMode, string, string][] = [
   ['invalid_grant', 'reauthorization_required', 'invalid_grant'],
   ['invalid_client', 'misconfigured', 'invalid_client'],
   ['echo_secret', 'misconfigured', 'invalid_request'],
+  ['echo_encoded', 'misconfigured', 'invalid_request'],
+  ['echo_as_code', 'misconfigured', 'provider_error'],
+  ['access_token_huge', 'temporarily_unavailable', 'bad_response'],
 ];
 
 describe('failures keep the grant', () => {
@@ -63,10 +68,55 @@ describe('failures keep the grant', () => {
     expect(out).toMatchObject({ status: 'temporarily_unavailable', retry_after: 7 });
   });
 
-  it('a provider echoing the secrets in its error text is redacted', async () => {
-    const out = await run('refresh-token', { connection: 'echo_secret', sealed_grant: await expiredGrant('echo_secret') });
-    expect(out.error_message).toMatch(/invalid_request/);
-    expect(faults.requestsFor('echo_secret').at(-1)?.form.refresh_token).toBe(OLD_RT); // it really was sent the secret
+  it.each(['echo_secret', 'echo_encoded', 'echo_as_code'] as const)('%s: provider free text never reaches an output', async (mode) => {
+    const out = await run('refresh-token', { connection: mode, sealed_grant: await expiredGrant(mode) });
+    expect(out.error_message).toMatch(/^The token endpoint answered (invalid_request|an OAuth error this plugin does not know) \(HTTP 400\)/);
+    expect(out.error_message).not.toMatch(/refresh_token=|secret=|prefix=|auth=|redacted/);
+    expect(faults.requestsFor(mode).at(-1)?.form.refresh_token).toBe(OLD_RT); // it really was sent the secret
+  });
+});
+
+describe('token responses that must not reach outputs as sent', () => {
+  it.each(['scope_echo', 'scope_prefix'] as const)('%s: a scope quoting the client secret is not kept or shown', async (mode) => {
+    const sealed = (await run('seal-token', { connection: mode, refresh_token: `rt-${CANARY}-${mode}`, scope: 'read' })).sealed_grant;
+    tracked.add(`rt-${CANARY}-${mode}`);
+    const out = await run('refresh-token', { connection: mode, sealed_grant: sealed });
+    expect(out).toMatchObject({ status: 'ok', refreshed: true, scope: 'read' });
+    const g = await peekGrant(out.sealed_grant, SEALING, mode);
+    [g.at, g.rt!].forEach((t) => tracked.add(t));
+    expect(g.scope).toBe('read');
+  });
+
+  it('a 30 KB id_token is not kept: the grant stays small and opens again', async () => {
+    const out = await run('refresh-token', { connection: 'id_token_30k', sealed_grant: await expiredGrant('id_token_30k') });
+    expect(out).toMatchObject({ status: 'ok', refreshed: true, grant_changed: true });
+    expect(String(out.sealed_grant).length).toBeLessThan(2000);
+    const g = await peekGrant(out.sealed_grant, SEALING, 'id_token_30k');
+    [g.at, g.rt!].forEach((t) => tracked.add(t));
+    expect(g).not.toHaveProperty('id_token');
+    expect(await run('refresh-token', { connection: 'id_token_30k', sealed_grant: out.sealed_grant, min_validity: 0 })).toMatchObject({ status: 'ok', refreshed: false, grant_changed: false });
+  });
+
+  it('expires_in of 1e13 is clamped: every date output is a real date, and the grant opens again', async () => {
+    const out = await run('refresh-token', { connection: 'expires_huge', sealed_grant: await expiredGrant('expires_huge') });
+    expect(out).toMatchObject({ status: 'ok', refreshed: true });
+    for (const d of [out.expires_at, out.refresh_expires_at]) {
+      expect(Number.isFinite(Date.parse(String(d)))).toBe(true);
+      expect(Date.parse(String(d))).toBeLessThan(Date.now() + 11 * 366 * 86_400_000);
+    }
+    const g = await peekGrant(out.sealed_grant, SEALING, 'expires_huge');
+    [g.at, g.rt!].forEach((t) => tracked.add(t));
+    expect(await run('refresh-token', { connection: 'expires_huge', sealed_grant: out.sealed_grant })).toMatchObject({ status: 'ok', refreshed: false });
+  });
+
+  it("refresh_expires_at comes from the provider's x_refresh_token_expires_in", async () => {
+    const out = await run('refresh-token', { connection: 'rt_expires', sealed_grant: await expiredGrant('rt_expires') });
+    expect(out).toMatchObject({ status: 'ok', refreshed: true, grant_changed: true });
+    expect(Math.abs(Date.parse(String(out.refresh_expires_at)) - (Date.now() + 8_726_400_000))).toBeLessThan(10_000);
+    const g = await peekGrant(out.sealed_grant, SEALING, 'rt_expires');
+    [g.at, g.rt!].forEach((t) => tracked.add(t));
+    const again = await run('refresh-token', { connection: 'rt_expires', sealed_grant: out.sealed_grant });
+    expect(again).toMatchObject({ status: 'ok', refreshed: false, grant_changed: false, refresh_expires_at: out.refresh_expires_at });
   });
 });
 
@@ -93,7 +143,7 @@ describe('provider quirks that still refresh', () => {
     const req = faults.requestsFor('ok').at(-1)!;
     expect(req.form).toEqual({ grant_type: 'refresh_token', refresh_token: OLD_RT });
     const basic = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
-    expect(basic).toBe(`id-${CANARY}:secret-${CANARY}`);
+    expect(basic.split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')))).toEqual([`id-${CANARY}`, SECRET]);
     tracked.add(faults.lastIssued!.access_token);
   });
 
@@ -106,6 +156,16 @@ describe('provider quirks that still refresh', () => {
     expect(faults.requestsFor('ok').length - before).toBe(1);
     expect(new Set(outs.map((o) => o.sealed_grant)).size).toBe(1);
     tracked.add(faults.lastIssued!.access_token);
+  });
+
+  it('the replay table on globalThis keeps only the sealed result, never a token', async () => {
+    const rt = `rt-${CANARY}-realm`;
+    const out = await run('refresh-token', { connection: 'ok', sealed_grant: await expiredGrant('ok', rt) });
+    const issued = faults.lastIssued!;
+    tracked.add(issued.access_token).add(issued.refresh_token!);
+    const state = await runner.sharedState();
+    expect(state).toContain(String(out.sealed_grant));
+    for (const t of [rt, issued.access_token, issued.refresh_token!]) expect(state).not.toContain(t);
   });
 
   it('a replayed refresh is never handed to another app (other sealing key) in the same process', async () => {

@@ -28,12 +28,22 @@ export type FaultMode =
   | 'redirect'           // 302 Location: <url>/elsewhere
   | 'invalid_grant'      // 400 {error:'invalid_grant', error_description}
   | 'invalid_client'     // 401 {error:'invalid_client'} + WWW-Authenticate: Basic
-  | 'echo_secret';       // 400 invalid_request whose description echoes refresh_token + Authorization
+  | 'echo_secret'        // 400 invalid_request whose description echoes refresh_token + Authorization
+  | 'echo_encoded'       // 400 invalid_request whose description echoes the secrets in other encodings
+  | 'echo_as_code'       // 400 whose `error` code is the refresh token itself (with _ for -)
+  | 'scope_echo'         // 200 with a scope holding the client secret form-encoded
+  | 'scope_prefix'       // 200 with a scope holding a 19-character prefix of the client secret
+  | 'id_token_30k'       // 200 with a 30 KB id_token
+  | 'expires_huge'       // 200 with expires_in and refresh_token_expires_in of 1e13
+  | 'rt_expires'         // 200 with Intuit's x_refresh_token_expires_in (8726400)
+  | 'access_token_huge'; // 200 with a 20 KB access token
 
 export const FAULT_MODES: readonly FaultMode[] = [
   'ok', 'no_refresh_token', 'expires_in_string', 'expires_in_missing', 'expires_in_garbage',
   'http_500', 'http_503', 'http_429', 'stall', 'stall_body', 'reset', 'html', 'html_200',
   'garbage', 'truncated', 'huge', 'redirect', 'invalid_grant', 'invalid_client', 'echo_secret',
+  'echo_encoded', 'echo_as_code', 'scope_echo', 'scope_prefix', 'id_token_30k', 'expires_huge', 'rt_expires',
+  'access_token_huge',
 ];
 
 export interface RecordedRequest {
@@ -60,7 +70,16 @@ export interface FaultServer {
 /** Modes that issue a (possibly odd) token and honour delayMs / update lastIssued. */
 const ISSUING: ReadonlySet<FaultMode> = new Set<FaultMode>([
   'ok', 'no_refresh_token', 'expires_in_string', 'expires_in_missing', 'expires_in_garbage', 'huge',
+  'scope_echo', 'scope_prefix', 'id_token_30k', 'expires_huge', 'rt_expires', 'access_token_huge',
 ]);
+
+/** The client secret a request carried: form field, or the second half of a Basic header (form-decoded). */
+function clientSecretOf(req: IncomingMessage, form: Record<string, string>): string {
+  if (form['client_secret']) return form['client_secret'];
+  const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const pair = Buffer.from(basic, 'base64').toString('utf8');
+  return decodeURIComponent((pair.split(':')[1] ?? '').replace(/\+/g, ' '));
+}
 const MODES: ReadonlySet<string> = new Set<string>(FAULT_MODES);
 const HUGE_PAD_BYTES = 5 * 1024 * 1024 + 1024;
 
@@ -121,8 +140,8 @@ export async function startFaultServer(): Promise<FaultServer> {
     },
   };
 
-  function issue(mode: FaultMode, res: ServerResponse, form: Record<string, string>): void {
-    const access_token = `at-${crypto.randomUUID()}`;
+  function issue(mode: FaultMode, res: ServerResponse, form: Record<string, string>, secret: string): void {
+    const access_token = mode === 'access_token_huge' ? `at-${'x'.repeat(20_000)}` : `at-${crypto.randomUUID()}`;
     const refresh_token = `rt-${crypto.randomUUID()}`;
     const body: Record<string, unknown> = {
       access_token,
@@ -136,6 +155,11 @@ export async function startFaultServer(): Promise<FaultServer> {
     if (mode === 'expires_in_missing') delete body['expires_in'];
     if (mode === 'expires_in_garbage') body['expires_in'] = 'soon';
     if (mode === 'huge') body['padding'] = (hugePad ??= 'x'.repeat(HUGE_PAD_BYTES));
+    if (mode === 'scope_echo') body['scope'] = `read ${new URLSearchParams({ s: secret }).toString().slice(2)}`;
+    if (mode === 'scope_prefix') body['scope'] = `read ${secret.slice(0, 19)}`;
+    if (mode === 'id_token_30k') body['id_token'] = `eyJhbGciOiJSUzI1NiJ9.${'e'.repeat(30_000)}.sig`;
+    if (mode === 'expires_huge') Object.assign(body, { expires_in: 1e13, refresh_token_expires_in: 1e13 });
+    if (mode === 'rt_expires') body['x_refresh_token_expires_in'] = 8_726_400;
     fs.lastIssued = mode === 'no_refresh_token' ? { access_token } : { access_token, refresh_token };
     sendJson(res, 200, body);
   }
@@ -145,7 +169,9 @@ export async function startFaultServer(): Promise<FaultServer> {
     switch (mode) {
       case 'ok': case 'no_refresh_token': case 'expires_in_string':
       case 'expires_in_missing': case 'expires_in_garbage': case 'huge':
-        return issue(mode, res, form);
+      case 'scope_echo': case 'scope_prefix': case 'id_token_30k': case 'expires_huge': case 'rt_expires':
+      case 'access_token_huge':
+        return issue(mode, res, form, clientSecretOf(req, form));
       case 'http_500':
         return sendJson(res, 500, { error: 'server_error', error_description: 'internal failure' });
       case 'http_503':
@@ -190,6 +216,25 @@ export async function startFaultServer(): Promise<FaultServer> {
           error_description: `bad refresh_token=${form['refresh_token'] ?? ''} with Authorization: ${auth}`,
         });
       }
+      case 'echo_encoded': {
+        const rt = form['refresh_token'] ?? '';
+        const secret = clientSecretOf(req, form);
+        const zeroWidth = [...secret].join('\u200b');
+        return sendJson(res, 400, {
+          error: 'invalid_request',
+          error_description: [
+            `refresh_token=${encodeURIComponent(rt)}`,
+            `secret=${new URLSearchParams({ s: secret }).toString().slice(2)}`,
+            `prefix=${secret.slice(0, 19)}`,
+            `spaced=${zeroWidth}`,
+            `auth=${req.headers.authorization ?? ''}`,
+            `b64=${Buffer.from(secret).toString('base64url')}`,
+            `json=${JSON.stringify(secret)}`,
+          ].join(' '),
+        });
+      }
+      case 'echo_as_code':
+        return sendJson(res, 400, { error: (form['refresh_token'] ?? '').replace(/-/g, '_') });
     }
   }
 
