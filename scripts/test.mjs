@@ -17,9 +17,10 @@ function step(title, args, env = {}) {
 }
 
 const vitest = 'node_modules/vitest/vitest.mjs';
+console.log('\n── Node 18.20 for the Bubble-runtime pass (tools/node18; installed from its lockfile when missing)');
+console.log(`   ${ensureNode18()}`);
 step('build', ['build.mjs']);
 step('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 step('tests (Node ' + process.version + ')', [vitest, 'run']);
-ensureNode18();
 step('action tests, built actions on Node 18', [vitest, 'run', 'test/actions'], { ACTION_RUNTIME: 'node18' });
 console.log('\n✓ all tests passed');
