@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bubbleFolder, bubbleJson, ID_PATTERN } from './scripts/lib/bubble-format.mjs';
 import { checkFunctionExpression } from './scripts/lib/check-js.mjs';
-import { renderActionsDoc } from './scripts/lib/docs.mjs';
+import { renderActionsDoc, renderErrorsDoc } from './scripts/lib/docs.mjs';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const OUT = join(ROOT, 'dist', 'plugin');
@@ -23,10 +23,14 @@ const SERVER_BUDGET = 64 * 1024;
 
 /** @returns {Promise<Manifest>} */
 export async function loadManifest() {
-  const out = await esbuild.build({ entryPoints: [join(ROOT, 'plugin/index.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
+  return (await importTs('plugin/index.ts')).MANIFEST;
+}
+
+/** A TypeScript module of ours, bundled on the fly and imported (build-time data: manifest, error catalogue). @param {string} path */
+async function importTs(path) {
+  const out = await esbuild.build({ entryPoints: [join(ROOT, path)], bundle: true, format: 'esm', platform: 'node', write: false });
   const text = out.outputFiles[0]?.text ?? '';
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(text).toString('base64')}`);
-  return mod.MANIFEST;
+  return import(`data:text/javascript;base64,${Buffer.from(text).toString('base64')}`);
 }
 
 /**
@@ -131,8 +135,14 @@ async function build() {
     console.log(`  ${a.folder} → actions/${bubbleFolder(a.id)}/server.js ${(size / 1024).toFixed(1)} KB`);
   }
   const reference = renderActionsDoc(m);
-  await emit(join(OUT, 'README.md'), `${await readFile(join(ROOT, 'docs', 'PLUGIN_README.md'), 'utf8')}\n${reference}`);
-  if (process.argv.includes('--docs')) await writeFile(join(ROOT, 'docs', 'actions.md'), reference);
+  const { ERROR_CODES, ERROR_DOCS } = await importTs('src/error-docs.ts');
+  const errors = renderErrorsDoc(ERROR_CODES, ERROR_DOCS);
+  await emit(join(OUT, 'README.md'), `${await readFile(join(ROOT, 'docs', 'PLUGIN_README.md'), 'utf8')}\n${reference}\n${errors}`);
+  await emit(join(OUT, 'LICENSE'), await readFile(join(ROOT, 'LICENSE'), 'utf8'));
+  if (process.argv.includes('--docs')) {
+    await writeFile(join(ROOT, 'docs', 'actions.md'), reference);
+    await writeFile(join(ROOT, 'docs', 'errors.md'), errors);
+  }
   if (problems.length) {
     console.error(`build checks failed:\n  ${problems.join('\n  ')}`);
     process.exit(1);

@@ -7,7 +7,7 @@ export const MANIFEST: Manifest = {
   meta: {
     name: 'Secure API Connector (OAuth + signed calls)',
     description: 'OAuth and signed API calls in server-side actions. Secrets stay in private plugin keys; tokens are kept as encrypted sealed grants.',
-    plugin_instructions: 'Run `npm run keygen` and paste the result into "Sealing key". Put client credentials in the private keys, never in workflow fields. Store the sealed_grant output in your database and pass it back to the actions. See the INSTALL guide.',
+    plugin_instructions: 'Paste a random key (`openssl rand -base64 32` or `npm run keygen`) into "Sealing key". Put client credentials in the private keys, never in workflow fields. Store "Sealed grant" in your database and pass it back to the actions; when "Grant changed" is yes, save it. See the INSTALL guide.',
     link: '',
     demo_page: '',
     image: '',

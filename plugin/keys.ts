@@ -3,7 +3,7 @@ import type { KeyDef } from './types.ts';
 
 /** Plugin keys (DESIGN §3): all "secure", so Bubble only ever hands them to server-side code. */
 export const KEYS: KeyDef[] = [
-  { id: 'sealing_key', caption: KEY.sealingKey, type: 'secure', doc: 'At least 32 random bytes, base64url: run `npm run keygen`. Encrypts the sealed grants your app stores.' },
+  { id: 'sealing_key', caption: KEY.sealingKey, type: 'secure', doc: 'At least 32 random bytes: the output of `npm run keygen`, `openssl rand -base64 32` or `openssl rand -hex 32`. Words, passphrases and patterns are refused. Encrypts the sealed grants your app stores.' },
   { id: 'previous_sealing_key', caption: KEY.previousSealingKey, type: 'secure', doc: 'Optional. The sealing key you are rotating away from: grants sealed under it still open and come back re-sealed under the current key.' },
   { id: 'client_id', caption: KEY.clientId, type: 'secure', doc: 'OAuth client ID of the default connection.' },
   { id: 'client_secret', caption: KEY.clientSecret, type: 'secure', doc: 'OAuth client secret of the default connection.' },

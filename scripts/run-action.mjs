@@ -48,6 +48,11 @@ try {
     if (b.status !== 0) throw new Error('build failed');
   }
   const keys = readJsonObject(args.keys, 'keys');
+  for (const [caption, value] of Object.entries(keys)) {
+    if (typeof value === 'string') continue;
+    const how = caption === 'Connections' ? ' — Bubble hands over the pasted text, so write the Connections object as a JSON string: "Connections": "{\"crm\": {…}}"' : '';
+    throw new Error(`keys file: the value of "${caption}" must be a string (the text a builder pastes into the key), not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}${how}`);
+  }
   const props = readJsonObject(args.props, 'props');
   const action = loadAction(PLUGIN, /** @type {string} */ (args.action));
   const outputs = await callAction(action, props, keys);

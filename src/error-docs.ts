@@ -4,6 +4,8 @@
  */
 import type { ErrorCode } from './error-codes.ts';
 
+export { ERROR_CODES } from './error-codes.ts';
+
 const reconnect = 'Send the user through Start / Complete authorization again and save the new grant.';
 const retry = 'Try again later (after `retry_after` seconds when set); the grant is unchanged.';
 const keys = 'Fix the plugin key or `Connections` setting the message names.';

@@ -6,6 +6,7 @@ import { bubbleFolder, bubbleToken } from '../scripts/lib/bubble-format.mjs';
 import { checkFunctionExpression } from '../scripts/lib/check-js.mjs';
 import { evaluateServerJs } from '../scripts/lib/harness.mjs';
 import { MANIFEST } from '../plugin/index.ts';
+import { ERROR_CODES, ERROR_DOCS } from '../src/error-docs.ts';
 import { PLUGIN_DIR } from './support/runner.ts';
 
 const read = (...p: string[]) => readFileSync(join(PLUGIN_DIR, ...p), 'utf8');
@@ -84,5 +85,26 @@ describe('docs', () => {
     const { renderActionsDoc } = await import('../scripts/lib/docs.mjs');
     expect(readFileSync(new URL('../docs/actions.md', import.meta.url), 'utf8')).toBe(renderActionsDoc(MANIFEST));
     expect(read('README.md')).toContain(renderActionsDoc(MANIFEST));
+    expect(renderActionsDoc(MANIFEST)).toContain('| Minimum validity (s) (`min_validity`) |');
+  });
+
+  it('docs/errors.md is rendered from the error catalogue, which names exactly the codes the code raises', async () => {
+    const { renderErrorsDoc } = await import('../scripts/lib/docs.mjs');
+    const table = renderErrorsDoc(ERROR_CODES, ERROR_DOCS);
+    expect(readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8')).toBe(table);
+    expect(read('README.md')).toContain(table);
+    const sources = ['src', 'actions'].flatMap((d) => readdirSync(new URL(`../${d}/`, import.meta.url), { recursive: true }).map((f) => join(d, String(f))).filter((f) => f.endsWith('.ts') && !/error-(codes|docs)\.ts$/.test(f)));
+    const text = sources.map((f) => readFileSync(new URL(`../${f}`, import.meta.url), 'utf8')).join('\n');
+    const raised = new Set([...text.matchAll(/new \w*Error\(\s*'([a-z0-9_]+)'/g)].map((m) => m[1]!));
+    const catalogue = Object.keys(ERROR_CODES);
+    expect([...raised].filter((c) => !catalogue.includes(c))).toEqual([]);
+    // no catalogued code is dead: each appears in the code outside the catalogue (raised, or mapped from a provider's)
+    expect(catalogue.filter((c) => !text.includes(`'${c}'`))).toEqual([]);
+    for (const c of catalogue) expect(ERROR_DOCS[c as keyof typeof ERROR_DOCS].fix.length).toBeGreaterThan(5);
+  });
+
+  it('the built plugin carries the MIT LICENSE', () => {
+    expect(read('LICENSE')).toBe(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8'));
+    expect(read('LICENSE')).toMatch(/^MIT License/);
   });
 });

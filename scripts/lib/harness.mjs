@@ -31,7 +31,10 @@ export function loadAction(pluginDir, which) {
   if (!existsSync(actionsDir)) throw new HarnessError(`no built plugin at ${pluginDir}: run npm run build`);
   const wanted = which.replace(/-/g, '_');
   const folder = readdirSync(actionsDir).find((f) => f === which || f.replace(/-[0-9a-z]+$/, '') === wanted);
-  if (!folder) throw new HarnessError(`no action "${which}" in ${actionsDir}`);
+  if (!folder) {
+    const names = readdirSync(actionsDir).map((f) => f.replace(/-[0-9a-z]+$/, '').replace(/_/g, '-')).sort();
+    throw new HarnessError(`no action "${which}" in ${actionsDir}; the actions are: ${names.join(', ')}`);
+  }
   const dir = join(actionsDir, folder);
   const params = JSON.parse(readFileSync(join(dir, 'params.json'), 'utf8'));
   if (params.type !== 'server_side') throw new HarnessError(`${folder} is not a server-side action`);

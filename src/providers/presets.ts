@@ -24,7 +24,7 @@ export interface ProviderPreset {
   /** whether the provider rotates refresh tokens on refresh (true / false / 'optional' when app setting) */
   rotates_refresh_tokens: boolean | 'optional';
   /** placeholders used in the URLs above, e.g. {tenant}, with default values and allowed pattern */
-  placeholders?: Record<string, { default: string; pattern: string; doc: string }>;
+  placeholders?: Record<string, { default: string; pattern: string }>;
 }
 
 export type PresetName =
@@ -71,10 +71,10 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
     // A new refresh token comes with every refresh; the old one is not revoked. Keep the new one.
     rotates_refresh_tokens: true,
     placeholders: {
+      // Directory (tenant) ID, verified domain (contoso.onmicrosoft.com), or common / organizations / consumers
       tenant: {
         default: 'common',
         pattern: `common|organizations|consumers|${GUID}|${LABEL}(?:\\.${LABEL})+`,
-        doc: 'Directory (tenant) ID, verified domain (contoso.onmicrosoft.com), or common / organizations / consumers',
       },
     },
   },
@@ -93,12 +93,12 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
     // "Refresh token rotation" is an app setting.
     rotates_refresh_tokens: 'optional',
     placeholders: {
+      // login.salesforce.com, test.salesforce.com (sandbox), or a My Domain host such as acme.my.salesforce.com / acme--uat.sandbox.my.salesforce.com
       login_host: {
         default: 'login.salesforce.com',
         pattern:
           `login\\.salesforce\\.com|test\\.salesforce\\.com` +
           `|${LABEL}(?:\\.(?:sandbox|develop|scratch|demo|patch|trailblaze|free))?\\.my\\.salesforce\\.com`,
-        doc: 'login.salesforce.com, test.salesforce.com (sandbox), or a My Domain host such as acme.my.salesforce.com / acme--uat.sandbox.my.salesforce.com',
       },
     },
   },
@@ -154,10 +154,10 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
     offline: { params: { access_type: 'offline', prompt: 'consent' } },
     rotates_refresh_tokens: false,
     placeholders: {
+      // Zoho Accounts server of the user's data centre (the accounts-server returned on the callback), e.g. accounts.zoho.eu
       accounts_domain: {
         default: 'accounts.zoho.com',
         pattern: 'accounts\\.zoho\\.(?:com|eu|in|com\\.au|jp|com\\.cn|sa|uk)|accounts\\.zohocloud\\.ca',
-        doc: 'Zoho Accounts server of the user\'s data centre (the accounts-server returned on the callback), e.g. accounts.zoho.eu',
       },
     },
   },
@@ -196,10 +196,10 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
     // Single-use refresh tokens, 60 days.
     rotates_refresh_tokens: true,
     placeholders: {
+      // account.box.com, or ent.box.com for Box Verified Enterprise
       box_account_host: {
         default: 'account.box.com',
         pattern: 'account\\.box\\.com|ent\\.box\\.com',
-        doc: 'account.box.com, or ent.box.com for Box Verified Enterprise',
       },
     },
   },
