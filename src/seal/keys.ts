@@ -1,5 +1,6 @@
 import { createHash, hkdfSync } from 'node:crypto';
 import { ConfigError } from '../errors.ts';
+import { judgeSealingKey, MIN_KEY_BYTES } from './key-strength.ts';
 
 /** What a derived key is for: the same sealing secret never keys two purposes. */
 export type SealPurpose = 'grant' | 'state';
@@ -15,28 +16,25 @@ export interface Keyring {
   readonly previous?: DerivedKey;
 }
 
-const MIN_KEY_BYTES = 32;
-const B64URL = /^[A-Za-z0-9_-]+$/;
+const HOW = 'make one with `openssl rand -base64 32` or `npm run keygen` and paste it whole';
 
 /**
- * Decodes a sealing key (base64url, ≥ 32 bytes) and refuses weak ones: too short, not base64url, or
- * with so few distinct bytes that it cannot have come from a random generator ("aaaa…", "0000…").
- * `field` is the key caption used in the error; the value is never part of the message.
+ * Decodes a sealing key (base64, base64url or hex of ≥ 32 random bytes) and refuses what a person made up:
+ * words, passphrases, patterns (src/seal/key-strength.ts). A sealed grant may sit in a field a user can read,
+ * and a guessable key lets them open and forge grants offline. `field` is the key caption used in the error;
+ * the value is never part of the message.
  */
 export function parseSealingKey(value: string, field: string): Uint8Array {
-  const text = value.trim();
-  if (!B64URL.test(text)) {
-    throw new ConfigError('sealing_key_invalid', `${field} must be base64url text (run npm run keygen to make one)`);
+  const verdict = judgeSealingKey(value.trim());
+  if (verdict.ok) return verdict.bytes;
+  switch (verdict.reason) {
+    case 'format':
+      throw new ConfigError('sealing_key_invalid', `${field} must be the base64, base64url or hex text of a random key: ${HOW}`);
+    case 'short':
+      throw new ConfigError('sealing_key_weak', `${field} is too short: it needs at least ${MIN_KEY_BYTES} random bytes; ${HOW}`);
+    case 'guessable':
+      throw new ConfigError('sealing_key_weak', `${field} looks made up (words, a passphrase or a pattern), so it could be guessed from one sealed grant; ${HOW}`);
   }
-  const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
-  if (bytes.length < MIN_KEY_BYTES) {
-    throw new ConfigError('sealing_key_weak', `${field} is too short: it needs at least ${MIN_KEY_BYTES} random bytes (run npm run keygen)`);
-  }
-  // 32 random bytes have ~30 distinct values; fewer than half that means a pattern, not randomness.
-  if (new Set(bytes).size < MIN_KEY_BYTES / 2) {
-    throw new ConfigError('sealing_key_weak', `${field} is not random enough (run npm run keygen to make one)`);
-  }
-  return bytes;
 }
 
 export function deriveKey(secret: Uint8Array, purpose: SealPurpose): DerivedKey {

@@ -1,4 +1,5 @@
 /** Sealed grants through the built Seal existing token and Refresh token actions. */
+import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { CANARY, canaryKeys, sealingKey, tracked } from '../support/canary.ts';
 import { peekGrant } from '../support/grants.ts';
@@ -80,16 +81,49 @@ it('the previous key still opens, and the output is re-sealed under the current 
   expect(await check(underA, {}, onlyB)).toMatchObject({ status: 'reauthorization_required', error_code: 'grant_invalid' });
 });
 
-it.each([
+const bytes = (f: (i: number) => number) => Buffer.from(Array.from({ length: 32 }, (_, i) => f(i)));
+const WEAK_KEYS: [string, string][] = [
   ['missing', ''],
   ['short', 'c2hvcnQta2V5'],
+  ['16 random bytes', randomBytes(16).toString('base64')],
   ['not random', 'a'.repeat(64)],
-  ['not base64url', 'this is my very long and memorable sealing passphrase!!'],
-])('a %s sealing key → misconfigured', async (_name, key) => {
-  const out = await run('seal-token', { connection: 'crm', refresh_token: RT }, { ...canaryKeys(CONNS), 'Sealing key': key });
-  expect(out).toMatchObject({ status: 'misconfigured', sealed_grant: null });
-  expect(out.error_code).toMatch(/^sealing_key_(missing|weak|invalid)$/);
-  expect(out.error_message).toMatch(/Sealing key/);
+  ['a passphrase with spaces', 'this is my very long and memorable sealing passphrase!!'],
+  ['correct horse', 'correcthorsebatterystaplecorrecthorsebattery'],
+  ['a CamelCase phrase', 'MyBubbleAppSealingKeyForProduction2024xyzab'],
+  ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm1qaz2wsx3edc4rfv5t'],
+  ['the alphabet', 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ'],
+  ['bytes 0..31 (base64url)', bytes((i) => i).toString('base64url')],
+  ['bytes 0..31 (hex)', bytes((i) => i).toString('hex')],
+  ['bytes 255..224 (base64)', bytes((i) => 255 - i).toString('base64')],
+  ['a base64-encoded passphrase', Buffer.from('my long secret passphrase for the bubble app').toString('base64')],
+];
+
+it.each(WEAK_KEYS)('a %s sealing key → misconfigured, in either key, in every action', async (_name, key) => {
+  for (const caption of ['Sealing key', 'Previous sealing key']) {
+    if (caption === 'Previous sealing key' && key === '') continue; // an empty previous key is simply unset
+    const keys = { ...canaryKeys(CONNS), [caption]: key };
+    const out = await run('seal-token', { connection: 'crm', refresh_token: RT }, keys);
+    expect(out).toMatchObject({ status: 'misconfigured', sealed_grant: null });
+    expect(out.error_code).toMatch(/^sealing_key_(missing|weak|invalid)$/);
+    expect(out.error_message).toMatch(new RegExp(`^${caption}`));
+    expect(out.error_message).toMatch(/openssl rand -base64 32|npm run keygen/);
+    if (key.length > 8) expect(out.error_message).not.toContain(key.slice(0, 8));
+    expect(await run('refresh-token', { connection: 'crm', sealed_grant: 'x' }, keys)).toMatchObject({ status: 'misconfigured' });
+  }
+});
+
+it.each([
+  ['npm run keygen', () => randomBytes(32).toString('base64url')],
+  ['openssl rand -base64 32', () => randomBytes(32).toString('base64')],
+  ['openssl rand -hex 32', () => randomBytes(32).toString('hex')],
+])('a key made by %s seals and opens', async (_name, make) => {
+  for (let i = 0; i < 5; i++) {
+    const key = make();
+    const keys = { ...canaryKeys(CONNS), 'Sealing key': key };
+    const sealed = await run('seal-token', { connection: 'crm', refresh_token: RT, access_token: AT, expires_at: inAnHour() }, keys);
+    expect(sealed.status).toBe('ok');
+    expect(await run('refresh-token', { connection: 'crm', sealed_grant: sealed.sealed_grant }, keys)).toMatchObject({ status: 'ok', refreshed: false });
+  }
 });
 
 it('bad input to Seal existing token is rejected with a clear message', async () => {
