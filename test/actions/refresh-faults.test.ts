@@ -18,7 +18,7 @@ const { runner, run } = actionKit(() => keys);
 
 beforeAll(async () => {
   faults = await startFaultServer();
-  tracked.add(OLD_RT);
+  tracked.add(OLD_RT).add(SECRET);
   const connections = Object.fromEntries(FAULT_MODES.map((m) => [m, {
     token_endpoint: faults.tokenUrl(m), allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: SECRET, timeout: 1,
   }]));
@@ -69,10 +69,11 @@ describe('failures keep the grant', () => {
   });
 
   it.each(['echo_secret', 'echo_encoded', 'echo_as_code'] as const)('%s: provider free text never reaches an output', async (mode) => {
-    const out = await run('refresh-token', { connection: mode, sealed_grant: await expiredGrant(mode) });
+    // + and / in the refresh token: percent-encoding splits it into short runs
+    const out = await run('refresh-token', { connection: mode, sealed_grant: await expiredGrant(mode, `rt+${CANARY}/a+b/${CANARY}`) });
     expect(out.error_message).toMatch(/^The token endpoint answered (invalid_request|an OAuth error this plugin does not know) \(HTTP 400\)/);
     expect(out.error_message).not.toMatch(/refresh_token=|secret=|prefix=|auth=|redacted/);
-    expect(faults.requestsFor(mode).at(-1)?.form.refresh_token).toBe(OLD_RT); // it really was sent the secret
+    expect(faults.requestsFor(mode).at(-1)?.form.refresh_token).toBe(`rt+${CANARY}/a+b/${CANARY}`); // it really was sent the secret
   });
 });
 

@@ -223,10 +223,10 @@ export async function startFaultServer(): Promise<FaultServer> {
         return sendJson(res, 400, {
           error: 'invalid_request',
           error_description: [
-            `refresh_token=${encodeURIComponent(rt)}`,
-            `secret=${new URLSearchParams({ s: secret }).toString().slice(2)}`,
             `prefix=${secret.slice(0, 19)}`,
+            `refresh_token=${encodeURIComponent(rt)}`,
             `spaced=${zeroWidth}`,
+            `secret=${new URLSearchParams({ s: secret }).toString().slice(2)}`,
             `auth=${req.headers.authorization ?? ''}`,
             `b64=${Buffer.from(secret).toString('base64url')}`,
             `json=${JSON.stringify(secret)}`,
