@@ -59,14 +59,17 @@ export function scrubForms(text: string, forms: readonly string[]): string {
 /** True when `text` holds a run of at least 12 characters of any form of any secret (or a whole short one). */
 export function sharesSecret(text: string, secrets: readonly string[]): boolean {
   const clean = removeNonPrintable(text);
+  const runs = new Set<string>();
+  for (let i = 0; i + RUN <= clean.length; i++) runs.add(clean.slice(i, i + RUN));
   for (const s of secrets) {
-    if (s.length < MIN_SECRET_LENGTH) continue;
+    // every form is at least the secret's length less 2: in a text too short for a run, only short secrets fit
+    if (s.length < MIN_SECRET_LENGTH || (runs.size === 0 && s.length - 2 > clean.length)) continue;
     for (const f of secretForms(s)) {
       if (f.length <= RUN) {
         if (clean.includes(f)) return true;
         continue;
       }
-      for (let i = 0; i + RUN <= f.length; i++) if (clean.includes(f.slice(i, i + RUN))) return true;
+      for (let i = 0; runs.size > 0 && i + RUN <= f.length; i++) if (runs.has(f.slice(i, i + RUN))) return true;
     }
   }
   return false;

@@ -15,13 +15,12 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
  * where a guess of a private value was right. The first line is not putting secrets anywhere.
  */
 export class Redactor {
-  private readonly secrets = new Set<string>();
-  private forms: string[] | undefined;
+  /** each secret, with its forms once computed */
+  private readonly secrets = new Map<string, string[] | undefined>();
 
   add(value: unknown): void {
     if (typeof value !== 'string' || value.trim().length < MIN_SECRET_LENGTH) return;
-    this.secrets.add(value.trim());
-    this.forms = undefined;
+    if (!this.secrets.has(value.trim())) this.secrets.set(value.trim(), undefined);
   }
 
   addKeys(keys: Bubble.Keys): void {
@@ -58,9 +57,18 @@ export class Redactor {
     if (typeof jwk === 'object' && jwk !== null) for (const m of PRIVATE_JWK_MEMBERS) this.add((jwk as Record<string, unknown>)[m]);
   }
 
+  /**
+   * Every form of a secret is at least its length minus 2 (a base64 core is 4/3 of it, less 2): only secrets
+   * that short could hide in `text`, so most outputs (a scope, a status) cost no encoding work at all.
+   */
   scrub(text: string): string {
-    if (text.length < MIN_SECRET_LENGTH) return text;
-    this.forms ??= [...new Set([...this.secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    return scrubForms(text, this.forms);
+    const forms: string[] = [];
+    for (const [secret, known] of this.secrets) {
+      if (secret.length - 2 > text.length) continue;
+      const f = known ?? secretForms(secret);
+      this.secrets.set(secret, f);
+      forms.push(...f);
+    }
+    return scrubForms(text, forms.sort((a, b) => b.length - a.length));
   }
 }

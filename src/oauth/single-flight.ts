@@ -11,6 +11,9 @@ interface Flight {
 
 const TABLE = Symbol.for('bubble-secure-api/v1/flights');
 type Holder = { [TABLE]?: Map<string, Flight> };
+/** Expired entries are swept at most this often: a sweep walks the whole table. */
+const SWEEP_MS = 1000;
+let nextSweep = 0;
 
 function table(): Map<string, Flight> {
   const g = globalThis as Holder;
@@ -23,9 +26,12 @@ function table(): Map<string, Flight> {
  */
 export function singleFlight<T>(key: string, replayMs: number, nowMs: number, work: () => Promise<T>): Promise<T> {
   const flights = table();
-  for (const [k, f] of flights) if (f.keepUntil < nowMs) flights.delete(k);
+  if (nowMs >= nextSweep) {
+    nextSweep = nowMs + SWEEP_MS;
+    for (const [k, f] of flights) if (f.keepUntil < nowMs) flights.delete(k);
+  }
   const existing = flights.get(key);
-  if (existing) return existing.promise as Promise<T>;
+  if (existing && existing.keepUntil >= nowMs) return existing.promise as Promise<T>;
   const flight: Flight = { promise: Promise.resolve(), keepUntil: Number.POSITIVE_INFINITY };
   flight.promise = work().then(
     (value) => {

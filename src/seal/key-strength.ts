@@ -28,17 +28,14 @@ for (let L = 0; L <= CAP; L++) LEN.push(2 * lg(L) + 1);
 const LIT = lg(8 / 7), TYPE = 5;
 
 // Words and keyboard walks: any substring (≥ 2 chars) of these, forwards or backwards, in lower / UPPER /
-// Capitalized case, is one token coded uniformly over that set. PAIR: fast pre-check of the first two chars.
-const SUB = new Set<string>(), PAIR = new Uint8Array(65536);
-for (const p of ('1234567890qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p my bubble app sealing ' +
+// Capitalized case, is one token coded uniformly over that set. They are searched in one string (joined by a
+// character no key text or byte string holds), so nothing is built at load time: cold starts pay for nothing.
+// The set's size is bounded by Σ L(L−1)/2 over the entries; a bound above the true size only raises the cost.
+const ENTRIES = ('1234567890qwertyuiopasdfghjklzxcvbnm 1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p my bubble app sealing ' +
   'key secret production prod dev test admin password token oauth api plugin client private secure access random ' +
-  'default super master letmein correct horse battery staple').split(' ').flatMap((w) => [w, [...w].reverse().join('')])) {
-  for (let i = 0; i < p.length; i++) {
-    PAIR[(p.charCodeAt(i) << 8) | p.charCodeAt(i + 1)] = 1;
-    for (let j = i + 2; j <= p.length; j++) SUB.add(p.slice(i, j));
-  }
-}
-const SUBBITS = TYPE + lg(SUB.size * 3);
+  'default super master letmein correct horse battery staple').split(' ').flatMap((w) => [w, [...w].reverse().join('')]);
+const WORDS = ENTRIES.join('\u0100');
+const SUBBITS = TYPE + lg(ENTRIES.reduce((n, w) => n + (w.length * (w.length - 1)) / 2, 0) * 3);
 
 // English letter bigrams, for words not listed above: cost of the next letter after [a..z, start of word], from the
 // distinct words of English prose (README and licence texts; add-0.2 smoothing), −lg p rounded to 3/5/7/9 bits and
@@ -69,9 +66,9 @@ function describe(s: string, bits: number): number {
   for (let i = 0; i < n; i++) {
     const b = best[i]!, relax = (j: number, c: number): void => { if (b + c < best[j]!) best[j] = b + c; };
     relax(i + 1, LIT + bits);
-    for (let L = 2; PAIR[(low.charCodeAt(i) << 8) | low.charCodeAt(i + 1)] && i + L <= n; L++) {
+    for (let L = 2; i + L <= n; L++) {
       const w = low.slice(i, i + L), o = s.slice(i, i + L);
-      if (!SUB.has(w)) break;
+      if (!WORDS.includes(w)) break;
       if (o === w || o === w.toUpperCase() || o === w[0]!.toUpperCase() + w.slice(1)) relax(i + L, SUBBITS);
     }
     // abc…, 0123…, bytes 0,1,2… or 255,254…: first symbol, step (mod 256), length
