@@ -77,6 +77,26 @@ describe('failures keep the grant', () => {
   });
 });
 
+describe('discovery', () => {
+  it('a discovery document whose endpoints are refused is not cached: once fixed, the next call reads it again', async () => {
+    const issuer = `${faults.url}/iss/fixme`;
+    const conn = { d: { issuer, allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: SECRET, timeout: 1 } };
+    const k = canaryKeys(conn, SEALING);
+    faults.discovery.fixme = { issuer, token_endpoint: `ftp://${faults.url.slice(7)}/token/ok` };
+    const rt = `rt-${CANARY}-discovery`;
+    tracked.add(rt);
+    const sealed = (await run('seal-token', { connection: 'd', refresh_token: rt }, k)).sealed_grant;
+    const fetches = () => faults.requests.filter((r) => r.path.startsWith('/iss/fixme/')).length;
+    expect(await run('refresh-token', { connection: 'd', sealed_grant: sealed }, k)).toMatchObject({ status: 'misconfigured', error_code: 'insecure_url', sealed_grant: sealed });
+    expect(fetches()).toBe(1);
+    faults.discovery.fixme = { issuer, token_endpoint: faults.tokenUrl('ok') };
+    const out = await run('refresh-token', { connection: 'd', sealed_grant: sealed }, k);
+    expect(out).toMatchObject({ status: 'ok', refreshed: true });
+    expect(fetches()).toBe(2);
+    tracked.add(faults.lastIssued!.access_token).add(faults.lastIssued!.refresh_token!);
+  });
+});
+
 describe('token responses that must not reach outputs as sent', () => {
   it.each(['scope_echo', 'scope_prefix'] as const)('%s: a scope quoting the client secret is not kept or shown', async (mode) => {
     const sealed = (await run('seal-token', { connection: mode, refresh_token: `rt-${CANARY}-${mode}`, scope: 'read' })).sealed_grant;

@@ -64,6 +64,8 @@ export interface FaultServer {
   /** Delay (ms) before answering token-issuing modes (ok, no_refresh_token, expires_in_*, huge). */
   delayMs: number;
   lastIssued?: { access_token: string; refresh_token?: string };
+  /** Discovery documents served at `<url>/iss/<name>/.well-known/openid-configuration` (404 when unset). */
+  discovery: Record<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startFaultServer(): Promise<FaultServer> {
     requestsFor: (mode) => fs.requests.filter((r) => pathnameOf(r.path) === `/token/${mode}`),
     delayMs: 0,
     lastIssued: undefined,
+    discovery: {},
     close: async () => {
       if (closed) return;
       closed = true;
@@ -257,6 +260,12 @@ export async function startFaultServer(): Promise<FaultServer> {
       const form = parseForm(typeof contentType === 'string' ? contentType : undefined, body);
       fs.requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, body, form });
 
+      const doc = /^\/iss\/([a-z0-9_]+)\/\.well-known\/openid-configuration$/.exec(pathnameOf(path))?.[1];
+      if (doc !== undefined) {
+        const found = Object.hasOwn(fs.discovery, doc) ? fs.discovery[doc] : undefined;
+        sendJson(res, found ? 200 : 404, found ?? { error: 'not_found' });
+        return;
+      }
       const m = /^\/token\/([a-z0-9_]+)$/.exec(pathnameOf(path));
       const name = m?.[1];
       if (name === undefined || !MODES.has(name)) {
