@@ -72,7 +72,7 @@ try {
   const newest = await otherProcess(keys, { connection: 'demo', sealed_grant: second.sealed_grant, force: true });
   show('5. Newest grant after the reuse', newest);
 
-  const ok = sealed.status === 'ok' && first.refreshed === true && second.generation === 2 &&
+  const ok = sealed.status === 'ok' && first.refreshed === true && first.grant_changed === true && second.generation === 2 &&
     reused.status === 'reauthorization_required' && newest.status === 'reauthorization_required';
   const leaked = secrets.filter((s) => s && printed.some((line) => line.includes(s)));
   say(`\n${ok ? '✓ flow as expected' : '✗ unexpected flow'}; secrets in this output: ${leaked.length === 0 ? 'none' : 'FOUND'}`);
