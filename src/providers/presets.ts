@@ -23,6 +23,19 @@ export interface ProviderPreset {
   offline: { scopes?: string[]; params?: Record<string, string> };
   /** whether the provider rotates refresh tokens on refresh (true / false / 'optional' when app setting) */
   rotates_refresh_tokens: boolean | 'optional';
+  /**
+   * The refresh token's documented lifetime, output as `refresh_expires_at` when the provider does not say it in the
+   * token response: `fixed` counts from the first authorization (a refresh keeps the original end), `idle` from the
+   * token's last issue or use. Absent when undocumented or unlimited.
+   */
+  refresh_lifetime?: { days: number; kind: 'fixed' | 'idle' };
+  /** whether the provider documents PKCE (S256) for this flow; we send it either way (RFC 6749 §3.1: unknown parameters are ignored) */
+  pkce?: boolean;
+  /**
+   * ID-token verification: the `iss` the ID token carries and the JWKS that signs it. `{tenantid}` stands for the
+   * token's own `tid` claim (Microsoft's multi-tenant issuer template); other `{name}` are the preset's placeholders.
+   */
+  oidc?: { issuer: string; jwks_uri: string };
   /** placeholders used in the URLs above, e.g. {tenant}, with default values and allowed pattern */
   placeholders?: Record<string, { default: string; pattern: string }>;
 }
