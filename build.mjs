@@ -48,6 +48,7 @@ async function bundleServerAction(folder) {
     target: 'node18',
     minify: true,
     legalComments: 'none',
+    charset: 'utf8',
     inject: [join(ROOT, 'scripts/lib/webcrypto-shim.mjs')],
     write: false,
   });

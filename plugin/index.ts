@@ -1,5 +1,8 @@
+import { COMPLETE_AUTHORIZATION } from './actions/complete-authorization.ts';
 import { REFRESH_TOKEN } from './actions/refresh-token.ts';
+import { REVOKE } from './actions/revoke.ts';
 import { SEAL_TOKEN } from './actions/seal-token.ts';
+import { START_AUTHORIZATION } from './actions/start-authorization.ts';
 import { KEYS } from './keys.ts';
 import type { Manifest } from './types.ts';
 
@@ -17,5 +20,5 @@ export const MANIFEST: Manifest = {
     plugin_api_version: '4',
   },
   keys: KEYS,
-  actions: [SEAL_TOKEN, REFRESH_TOKEN],
+  actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN],
 };

@@ -10,13 +10,14 @@ const BY_STATUS = {
     'sealing_key_missing', 'sealing_key_invalid', 'sealing_key_weak', 'connection_name_invalid',
     'connection_unknown', 'connection_conflict', 'connections_invalid_json', 'connections_invalid',
     'unknown_setting', 'unknown_preset', 'provider_invalid', 'provider_missing', 'invalid_setting',
-    'invalid_url', 'insecure_url', 'token_endpoint_missing', 'client_id_missing', 'client_secret_missing',
+    'invalid_url', 'insecure_url', 'token_endpoint_missing', 'endpoint_missing', 'client_id_missing', 'client_secret_missing',
     'private_key_jwk_missing', 'private_key_jwk_invalid', 'issuer_mismatch', 'unexpected_redirect',
     'http_error', 'invalid_client', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type',
-    'invalid_scope', 'provider_error',
+    'invalid_scope', 'provider_error', 'invalid_dpop_proof', 'authorization_error', 'revocation_unsupported',
   ],
   reauthorization_required: [
-    'grant_invalid', 'invalid_grant', 'no_refresh_token', 'state_invalid', 'state_expired',
+    'grant_invalid', 'invalid_grant', 'no_refresh_token', 'state_invalid', 'state_expired', 'access_denied',
+    'authorization_code_invalid',
   ],
   temporarily_unavailable: [
     'timeout', 'network_error', 'rate_limited', 'provider_unavailable', 'bad_response', 'response_too_large',
@@ -24,7 +25,9 @@ const BY_STATUS = {
   ],
   rejected: [
     'invalid_input', 'missing_token', 'invalid_token', 'invalid_scope_input', 'grant_binding_mismatch',
-    'state_binding_mismatch', 'grant_too_large', 'state_too_large',
+    'state_binding_mismatch', 'grant_too_large', 'state_too_large', 'invalid_redirect_uri', 'state_mismatch',
+    'callback_issuer_mismatch', 'id_token_signature', 'id_token_issuer', 'id_token_audience', 'id_token_nonce',
+    'id_token_expired', 'id_token_invalid',
   ],
 } as const satisfies Record<FailureStatus, readonly string[]>;
 

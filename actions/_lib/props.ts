@@ -12,6 +12,12 @@ export function optionalText(props: Bubble.Properties, name: string, maxLength =
   return t === '' ? undefined : t;
 }
 
+export function requiredText(props: Bubble.Properties, name: string, maxLength = 4096): string {
+  const v = optionalText(props, name, maxLength);
+  if (v === undefined) throw new InputError('invalid_input', `${name} is required`);
+  return v;
+}
+
 export function optionalNumber(props: Bubble.Properties, name: string, min: number, max: number): number | undefined {
   const v = props[name];
   if (v === null || v === undefined || v === '') return undefined;

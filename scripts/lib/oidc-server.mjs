@@ -18,6 +18,35 @@
  *   devInteractions one (printed by `new Provider()`). For those, the package is imported lazily and
  *   constructed while console.info/warn drop lines starting with "oidc-provider NOTICE/WARNING:";
  *   everything else still passes through.
+ *
+ * Features and their facts (oidc-provider 9.13.3, checked in its lib/ and by test/oidc-server.test.ts):
+ * - PAR (RFC 9126) and DPoP (RFC 9449) are ENABLED BY DEFAULT in oidc-provider 9: discovery always
+ *   advertised `pushed_authorization_request_endpoint` (`<issuer>/request`) and
+ *   `dpop_signing_alg_values_supported` (ES256, Ed25519, EdDSA), and any client could use either
+ *   voluntarily. So option `par` unset behaves as 'enabled' and `dpop` unset accepts DPoP proofs without
+ *   requiring them from any default client; `par: false` / `dpop: false` turn the features off.
+ * - `iss` (RFC 9207) is added to every authorization response by default (code and error responses
+ *   alike; only omitted when the response carries an id_token or uses a JWT response mode), and
+ *   discovery says `authorization_response_iss_parameter_supported: true`. Nothing to configure.
+ * - `offline_access` is silently dropped from the authorization request unless `prompt` includes
+ *   `consent` (and the client has the refresh_token grant): no prompt=consent, no refresh token.
+ * - Client credentials needs only `features.clientCredentials` and the grant type on the client: any
+ *   scope from `scopes` is granted (even openid/offline_access) unless the client has `scope` metadata,
+ *   which then restricts it (also in the code flow). No resource indicator needed: without `resource` the
+ *   token is opaque, `{ access_token, expires_in, scope, token_type: 'Bearer' }`, no refresh token.
+ *   The provider lets a PUBLIC client (auth `none`) run client credentials too if its grant_types
+ *   include it, i.e. mint tokens with a bare client_id; so public clients here default to
+ *   authorization_code + refresh_token only (client credentials then → 400 `invalid_request`, "requested
+ *   grant type is not allowed for this client"; not `unauthorized_client`).
+ * - Revocation (RFC 7009) of ANY token of a code-flow grant, access or refresh, revokes all of that
+ *   grant's access and refresh tokens (lib/helpers/revoke.js); introspection then says
+ *   `{ active: false }` for each. The allowedPolicy hooks here let any authenticated client revoke or
+ *   introspect any client's token.
+ * - Public clients (`token_endpoint_auth_method: 'none'`): PKCE is mandatory for them anyway; the code
+ *   exchange and refresh send only `client_id`. Refresh tokens are issued with our issueRefreshToken
+ *   policy (offline_access + refresh_token grant) and rotate on every use (`rotateRefreshToken: true`;
+ *   the provider's default function would NOT rotate a public client's sender-constrained (DPoP) refresh
+ *   token and rotates confidential ones only after 70% of the lifetime).
  */
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -35,11 +64,16 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
  * @typedef {object} OidcClientOption
  * @property {string} client_id
  * @property {string} [client_secret] random when omitted for secret-based methods
- * @property {TokenAuthMethod} token_endpoint_auth_method
+ * @property {TokenAuthMethod} token_endpoint_auth_method `none` makes a public client (PKCE + client_id only)
  * @property {{ keys: import('jose').JWK[] }} [jwks] public keys; for private_key_jwt a fresh ES256 pair is made when omitted
  * @property {string[]} [redirect_uris] default: the server's `redirectUris` option
- * @property {string[]} [grant_types] default: authorization_code, refresh_token, client_credentials
+ * @property {string[]} [grant_types] default: authorization_code, refresh_token, client_credentials;
+ *   for a public client (`none`) authorization_code, refresh_token
  * @property {string[]} [response_types] default: ['code']
+ * @property {boolean} [dpop_bound_access_tokens] RFC 9449 client metadata: every token request must carry
+ *   a DPoP proof (see StartOidcServerOptions.dpop). DPoP must not be turned off (`dpop: false`).
+ * @property {string} [scope] client `scope` metadata: when set, the only scopes this client may request
+ *   (code flow and client credentials); default unset = every scope the server knows
  */
 
 /**
@@ -51,6 +85,8 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
  * @property {string[]} grant_types
  * @property {{ keys: import('jose').JWK[] }} [jwks]
  * @property {import('jose').JWK} [privateJwk] private ES256 JWK (with kid and alg) when this module generated the key
+ * @property {boolean} [dpop_bound_access_tokens] true when the client must use DPoP
+ * @property {string} [scope] client `scope` metadata when set
  */
 
 /**
@@ -60,6 +96,51 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
  * @property {string[]} [redirectUris] redirect URIs of the default clients (default ['http://127.0.0.1/callback'])
  * @property {number} [accessTokenTtl] seconds, default 60 (also used for client_credentials tokens)
  * @property {number} [refreshTokenTtl] seconds, default 86400 (also Session and Grant lifetime)
+ * @property {false | 'enabled' | 'required'} [par] Pushed Authorization Requests (RFC 9126),
+ *   `features.pushedAuthorizationRequests`. Unset = the provider's default, which is 'enabled' (as before
+ *   this option existed). 'enabled': `<issuer>/request` accepts pushes (client authentication as at the
+ *   token endpoint; public clients send client_id), answers 201 `{ request_uri, expires_in: 60 }`, and the
+ *   authorization endpoint takes `client_id` + `request_uri` (single use). 'required':
+ *   `requirePushedAuthorizationRequests: true`, which sets `require_pushed_authorization_requests` on
+ *   every client and in discovery; a plain authorization request is then refused by a redirect to its
+ *   redirect_uri with `error=invalid_request` ("Pushed Authorization Request must be used", plus state and
+ *   iss), or by a 400 error page when the redirect_uri itself is not acceptable. A pushed request_uri is
+ *   single use (`invalid_request_uri` the second time). false: no endpoint (404), nothing advertised,
+ *   `parEndpoint` undefined.
+ * @property {boolean} [dpop] DPoP (RFC 9449), `features.dPoP`. Unset = the provider's default: enabled,
+ *   proofs are accepted from any client that sends one, required from none. true: the same feature plus
+ *   two extra clients with `dpop_bound_access_tokens: true`, appended to the default or given `clients`
+ *   (unless a client with that id is already there): 'dpop-client' (client_secret_basic, secret from
+ *   `clientSecrets` or random) and 'dpop-public-client' (public, `none`). false: DPoP off (no
+ *   `dpop_signing_alg_values_supported` in discovery; DPoP headers are ignored).
+ *   What oidc-provider 9.13.3 then enforces (lib/helpers/validate_dpop.js, sender_constraints.js,
+ *   set_rt_bindings.js, actions/grants/*.js):
+ *   - a `dpop_bound_access_tokens` client must send a `DPoP` header on EVERY token request: code
+ *     exchange, refresh and client credentials; without it → 400 `invalid_grant` ("DPoP proof JWT not
+ *     provided"). Other clients may send one voluntarily and then get a DPoP-bound token too.
+ *   - a proof is a JWS with header `typ: 'dpop+jwt'`, alg ES256/Ed25519/EdDSA and the public `jwk`;
+ *     claims `htm` (= POST), `htu` (= the endpoint URL; query and fragment ignored), `iat` (within ±300 s),
+ *     `jti` (unique per client: a reused one → `invalid_grant`), `nonce` when demanded; `ath` only at
+ *     resource endpoints. A bad proof → 400 `invalid_dpop_proof`.
+ *   - the access token comes back with `token_type: 'DPoP'` and is bound to the key's thumbprint
+ *     (introspection shows `cnf.jkt`).
+ *   - refresh tokens are bound to the key ONLY for public clients (auth `none`): a refresh with another
+ *     key, or without a proof, → 400 `invalid_grant` ("failed jkt verification"; for a bound client
+ *     without proof "DPoP proof JWT not provided"). A CONFIDENTIAL client's refresh token is not bound:
+ *     its refresh is refused without a proof only when the client is dpop-bound, and a proof with ANY key
+ *     is accepted (the new access token is bound to that new key).
+ * @property {boolean} [dpopNonce] demand a server nonce in every DPoP proof (`features.dPoP.nonceSecret`
+ *   = random 32 bytes, `requireNonce: () => true`). A request whose proof has no or a stale nonce → 400
+ *   `use_dpop_nonce` with a `DPoP-Nonce` response header; the authorization code is not consumed by such
+ *   a refusal, so the client retries with `nonce`. Nonces change every 60 s, ±2 steps are accepted; a
+ *   success may carry a newer `DPoP-Nonce`. Requests without a DPoP header are unaffected. Needs DPoP on.
+ */
+
+/**
+ * @typedef {object} IntrospectOptions
+ * @property {string} [clientId] the authenticating client (default: the first client with a secret or a
+ *   generated private key). Any authenticated client may introspect any token here (allowedPolicy).
+ * @property {'access_token' | 'refresh_token'} [tokenTypeHint]
  */
 
 /**
@@ -67,11 +148,16 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
  * @property {string} issuer
  * @property {number} port
  * @property {number} tokenRequests token-endpoint POSTs received so far (a getter)
+ * @property {number} parRequests pushed-authorization-request POSTs received so far (a getter)
  * @property {string} tokenEndpoint
  * @property {string} revocationEndpoint
  * @property {string} introspectionEndpoint
  * @property {string} authorizationEndpoint
+ * @property {string | undefined} parEndpoint undefined when `par: false`
  * @property {OidcClientInfo[]} clients
+ * @property {() => Promise<Record<string, any>>} discoveryDocument GET /.well-known/openid-configuration
+ * @property {(token: string, options?: IntrospectOptions) => Promise<Record<string, any>>} introspect
+ *   RFC 7662 response (`{ active: false }` for a revoked, expired or unknown token)
  * @property {() => Promise<void>} close
  */
 
@@ -82,7 +168,17 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
  * @property {number} expires_in
  * @property {string} [id_token]
  * @property {string} [scope]
- * @property {string} token_type
+ * @property {string} token_type 'Bearer', or 'DPoP' for a DPoP-bound token
+ */
+
+/**
+ * @typedef {object} AuthorizeHeadlessOptions
+ * @property {string} [redirectUri] where the flow ends; default: the URL's `redirect_uri`, or (a PAR URL
+ *   carrying only client_id + request_uri) the first redirect that leaves the provider's /auth and
+ *   /interaction/ pages
+ * @property {string} [accountId] who logs in, default 'alice'
+ * @property {boolean} [deny] abort the interaction instead of logging in: the provider then redirects
+ *   with `error=access_denied` (plus `error_description`, `state`, `iss`)
  */
 
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -92,7 +188,9 @@ const ROUTES = {
   token: '/token',
   revocation: '/token/revocation',
   introspection: '/token/introspection',
+  pushed_authorization_request: '/request',
 };
+const DISCOVERY = '/.well-known/openid-configuration';
 
 /** @param {number} n */
 const randomString = (n = 32) => randomBytes(n).toString('base64url');
@@ -144,25 +242,42 @@ export async function startOidcServer(options = {}) {
   const refreshTokenTtl = options.refreshTokenTtl ?? 24 * 60 * 60;
   const redirectUris = options.redirectUris ?? [DEFAULT_REDIRECT_URI];
   const secrets = options.clientSecrets ?? {};
+  const parEnabled = options.par !== false;
+  const dpopEnabled = options.dpop !== false;
+  if (options.dpopNonce && !dpopEnabled) throw new Error('oidc-server: dpopNonce needs DPoP (dpop: false given)');
 
   /** @type {OidcClientOption[]} */
-  const requested = options.clients ?? [
-    { client_id: 'basic-client', token_endpoint_auth_method: 'client_secret_basic' },
-    { client_id: 'post-client', token_endpoint_auth_method: 'client_secret_post' },
-    { client_id: 'jwt-client', token_endpoint_auth_method: 'private_key_jwt' },
+  const requested = [
+    ...(options.clients ?? [
+      { client_id: 'basic-client', token_endpoint_auth_method: 'client_secret_basic' },
+      { client_id: 'post-client', token_endpoint_auth_method: 'client_secret_post' },
+      { client_id: 'jwt-client', token_endpoint_auth_method: 'private_key_jwt' },
+    ]),
   ];
+  if (options.dpop === true) {
+    /** @type {OidcClientOption[]} */
+    const extra = [
+      { client_id: 'dpop-client', token_endpoint_auth_method: 'client_secret_basic', dpop_bound_access_tokens: true },
+      { client_id: 'dpop-public-client', token_endpoint_auth_method: 'none', dpop_bound_access_tokens: true },
+    ];
+    for (const c of extra) if (!requested.some((r) => r.client_id === c.client_id)) requested.push(c);
+  }
 
   /** @type {OidcClientInfo[]} */
   const clients = [];
   for (const c of requested) {
+    const method = c.token_endpoint_auth_method;
     /** @type {OidcClientInfo} */
     const info = {
       client_id: c.client_id,
-      token_endpoint_auth_method: c.token_endpoint_auth_method,
+      token_endpoint_auth_method: method,
       redirect_uris: c.redirect_uris ?? redirectUris,
-      grant_types: c.grant_types ?? ['authorization_code', 'refresh_token', 'client_credentials'],
+      grant_types:
+        c.grant_types ??
+        (method === 'none'
+          ? ['authorization_code', 'refresh_token']
+          : ['authorization_code', 'refresh_token', 'client_credentials']),
     };
-    const method = c.token_endpoint_auth_method;
     if (method === 'client_secret_basic' || method === 'client_secret_post') {
       info.client_secret = c.client_secret ?? secrets[c.client_id] ?? randomString();
     }
@@ -175,6 +290,11 @@ export async function startOidcServer(options = {}) {
         info.privateJwk = privateJwk;
       }
     }
+    if (c.dpop_bound_access_tokens) {
+      if (!dpopEnabled) throw new Error(`oidc-server: client ${c.client_id} is DPoP-bound but dpop: false`);
+      info.dpop_bound_access_tokens = true;
+    }
+    if (c.scope !== undefined) info.scope = c.scope;
     clients.push(info);
   }
 
@@ -203,10 +323,14 @@ export async function startOidcServer(options = {}) {
       redirect_uris: c.redirect_uris,
       grant_types: c.grant_types,
       response_types: requested.find((r) => r.client_id === c.client_id)?.response_types ?? ['code'],
+      ...(c.dpop_bound_access_tokens ? { dpop_bound_access_tokens: true } : {}),
+      ...(c.scope !== undefined ? { scope: c.scope } : {}),
     })),
     routes: ROUTES,
     scopes: SCOPES,
-    claims: { openid: ['sub'], email: ['email'], profile: [] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: [] },
+    // Scope-requested claims (email) go into the ID token too, not only to userinfo.
+    conformIdTokenClaims: false,
     pkce: { required: () => true },
     rotateRefreshToken: true,
     issueRefreshToken: async (
@@ -219,6 +343,14 @@ export async function startOidcServer(options = {}) {
       revocation: { enabled: true, allowedPolicy: async () => true },
       introspection: { enabled: true, allowedPolicy: async () => true },
       clientCredentials: { enabled: true },
+      pushedAuthorizationRequests: {
+        enabled: parEnabled,
+        requirePushedAuthorizationRequests: options.par === 'required',
+      },
+      dPoP: {
+        enabled: dpopEnabled,
+        ...(options.dpopNonce ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}),
+      },
     },
     ttl: {
       AccessToken: accessTokenTtl,
@@ -233,7 +365,8 @@ export async function startOidcServer(options = {}) {
     clientBasedCORS: () => false,
     findAccount: async (/** @type {any} */ _ctx, /** @type {string} */ id) => ({
       accountId: id,
-      claims: async () => ({ sub: id, email: `${id}@example.test` }),
+      // email_verified is false only for the account named "unverified" (the plugin then outputs no email)
+      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: id !== 'unverified' }),
     }),
     // Plain error page without echoing request parameters.
     renderError: async (/** @type {any} */ ctx, /** @type {{ error?: string }} */ out) => {
@@ -257,12 +390,42 @@ export async function startOidcServer(options = {}) {
   provider.silent = true; // Koa: do not console.error uncaught errors
   provider.on('server_error', () => {});
   const handle = provider.callback();
-  const counts = { token: 0 };
+  const counts = { token: 0, par: 0 };
   // Counted before the provider sees the request: tests prove "no request" and "one request" with it.
   server.on('request', (req, res) => {
-    if (req.method === 'POST' && req.url === ROUTES.token) counts.token++;
+    if (req.method === 'POST') {
+      const path = (req.url ?? '').split('?', 1)[0];
+      if (path === ROUTES.token) counts.token++;
+      else if (path === ROUTES.pushed_authorization_request) counts.par++;
+    }
     handle(req, res);
   });
+
+  const introspectionEndpoint = issuer + ROUTES.introspection;
+
+  /** @type {OidcServer['introspect']} */
+  const introspect = async (token, { clientId, tokenTypeHint } = {}) => {
+    const c = clientId
+      ? clients.find((x) => x.client_id === clientId)
+      : clients.find((x) => x.client_secret !== undefined || x.privateJwk !== undefined);
+    if (!c) throw new Error('oidc-server introspect: no client with credentials');
+    const body = new URLSearchParams({ token, ...(tokenTypeHint ? { token_type_hint: tokenTypeHint } : {}) });
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    await addClientAuth(body, headers, {
+      clientId: c.client_id,
+      clientSecret: c.client_secret,
+      privateJwk: c.privateJwk,
+      tokenAuth: c.token_endpoint_auth_method,
+      audience: issuer,
+    }, (m) => new Error(`oidc-server introspect: ${m}`));
+    const res = await fetch(introspectionEndpoint, { method: 'POST', headers, body });
+    const json = await res.json().catch(() => undefined);
+    if (!res.ok || !json || typeof json.active !== 'boolean') {
+      throw new Error(`oidc-server introspect: HTTP ${res.status}${oauthErrorSuffix(json)}`);
+    }
+    return json;
+  };
 
   return {
     issuer,
@@ -270,18 +433,40 @@ export async function startOidcServer(options = {}) {
     get tokenRequests() {
       return counts.token;
     },
+    /** pushed-authorization-request POSTs received so far */
+    get parRequests() {
+      return counts.par;
+    },
     port,
     tokenEndpoint: issuer + ROUTES.token,
     revocationEndpoint: issuer + ROUTES.revocation,
-    introspectionEndpoint: issuer + ROUTES.introspection,
+    introspectionEndpoint,
     authorizationEndpoint: issuer + ROUTES.authorization,
+    parEndpoint: parEnabled ? issuer + ROUTES.pushed_authorization_request : undefined,
     clients,
+    discoveryDocument: async () => {
+      const res = await fetch(issuer + DISCOVERY, { headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`oidc-server discoveryDocument: HTTP ${res.status}`);
+      return /** @type {Record<string, any>} */ (await res.json());
+    },
+    introspect,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * `, error=<code>` when `body` is an OAuth error object; only the code (an error_description could
+ * echo request data).
+ * @param {any} body
+ */
+function oauthErrorSuffix(body) {
+  return body && typeof body === 'object' && typeof body.error === 'string'
+    ? `, error=${body.error.replace(/[^a-z_]/gi, '')}`
+    : '';
 }
 
 /**
@@ -293,11 +478,72 @@ export async function startOidcServer(options = {}) {
 function grantError(step, res, body) {
   const parts = [`obtainGrant: ${step} failed`];
   if (res) parts.push(`HTTP ${res.status}`);
-  if (body && typeof body === 'object' && typeof body.error === 'string') {
-    // Only the OAuth error code: an error_description could echo request data.
-    parts.push(`error=${body.error.replace(/[^a-z_]/gi, '')}`);
+  return new Error(parts.join(', ') + oauthErrorSuffix(body));
+}
+
+/**
+ * Add client authentication to a token/PAR/introspection request.
+ * @param {URLSearchParams} body
+ * @param {Record<string, string>} headers
+ * @param {{ clientId: string, clientSecret?: string | undefined, privateJwk?: import('jose').JWK | undefined,
+ *   tokenAuth: TokenAuthMethod, audience: string }} auth
+ * @param {(message: string) => Error} fail
+ */
+async function addClientAuth(body, headers, { clientId, clientSecret, privateJwk, tokenAuth, audience }, fail) {
+  if (tokenAuth === 'client_secret_basic') {
+    if (clientSecret === undefined) throw fail('clientSecret missing');
+    const enc = (/** @type {string} */ s) => encodeURIComponent(s).replace(/%20/g, '+');
+    headers.authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
+  } else if (tokenAuth === 'client_secret_post') {
+    if (clientSecret === undefined) throw fail('clientSecret missing');
+    body.set('client_id', clientId);
+    body.set('client_secret', clientSecret);
+  } else if (tokenAuth === 'private_key_jwt') {
+    if (!privateJwk) throw fail('privateJwk missing');
+    const alg = privateJwk.alg ?? 'ES256';
+    const key = await importJWK(privateJwk, alg);
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg, ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(audience) // the issuer is accepted (so is the endpoint URL), see header
+      .setJti(randomUUID()) // fresh per request: a jti is accepted once
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(key);
+    body.set('client_id', clientId);
+    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    body.set('client_assertion', assertion);
+  } else if (tokenAuth === 'none') {
+    body.set('client_id', clientId);
+  } else {
+    throw fail('unsupported tokenAuth');
   }
-  return new Error(parts.join(', '));
+}
+
+/**
+ * A DPoP proof JWT (RFC 9449) for one request: header `typ: 'dpop+jwt'`, `alg`, public `jwk`; claims
+ * `htm`, `htu`, `iat`, random `jti`, plus `nonce` and `ath` (SHA-256 of the access token) when given.
+ * @param {CryptoKeyPair} keyPair ES256 by default (see `alg`)
+ * @param {{ htm: string, htu: string, nonce?: string | undefined, accessToken?: string | undefined,
+ *   alg?: string }} claims
+ * @returns {Promise<string>}
+ */
+export async function createDpopProof(keyPair, { htm, htu, nonce, accessToken, alg = 'ES256' }) {
+  const { kty, crv, x, y, n, e } = await exportJWK(keyPair.publicKey);
+  /** @type {Record<string, string>} */
+  const jwk = {};
+  for (const [k, v] of Object.entries({ kty, crv, x, y, n, e })) if (typeof v === 'string') jwk[k] = v;
+  return new SignJWT({
+    htm,
+    htu,
+    ...(nonce !== undefined ? { nonce } : {}),
+    ...(accessToken !== undefined ? { ath: createHash('sha256').update(accessToken).digest('base64url') } : {}),
+  })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk })
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .sign(keyPair.privateKey);
 }
 
 /** Minimal cookie jar: name -> value, paths and domains ignored (single loopback origin). */
@@ -324,55 +570,52 @@ class CookieJar {
   }
 }
 
+/** @param {string} u URL without query and fragment */
+const bare = (u) => {
+  const url = new URL(u);
+  url.search = '';
+  url.hash = '';
+  return url.href;
+};
+
 /**
- * Run the authorization code + PKCE (S256) flow headlessly through devInteractions and exchange
- * the code at the token endpoint. Asks `openid offline_access <scope>` with `prompt=consent`.
- * @param {object} args
- * @param {string} args.issuer
- * @param {string} args.clientId
- * @param {string} [args.clientSecret] for client_secret_basic / client_secret_post
- * @param {import('jose').JWK} [args.privateJwk] for private_key_jwt (ES256/RS256 JWK with alg or ES256 assumed)
- * @param {'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'} args.tokenAuth
- * @param {string} [args.redirectUri] default DEFAULT_REDIRECT_URI
- * @param {string} [args.scope] extra scopes, space separated
- * @param {string} [args.accountId] default 'alice'
- * @returns {Promise<TokenResponse>}
+ * Drive an authorization request built by someone else (e.g. the plugin's Start authorization action;
+ * a plain one or a PAR one with only client_id + request_uri) through devInteractions headlessly, with
+ * a fresh cookie jar: login as `accountId` with any password, then consent — or, with `deny`, abort the
+ * interaction. Returns the callback URL the provider redirected to, unmodified
+ * (`redirect_uri?code=…&state=…&iss=…`, or `?error=…&error_description=…&state=…&iss=…`).
+ * Throws (message without parameter values) when the provider answers with an error page instead of a
+ * redirect, e.g. a refused request whose redirect_uri could not be trusted; the message then carries the
+ * provider's error code (`error=invalid_request`).
+ * @param {string} authorizationUrl
+ * @param {AuthorizeHeadlessOptions} [options]
+ * @returns {Promise<string>}
  */
-export async function obtainGrant({
-  issuer,
-  clientId,
-  clientSecret,
-  privateJwk,
-  tokenAuth,
-  redirectUri = DEFAULT_REDIRECT_URI,
-  scope = '',
-  accountId = 'alice',
-}) {
-  const verifier = randomString();
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomString(16);
+export async function authorizeHeadless(authorizationUrl, { redirectUri, accountId = 'alice', deny = false } = {}) {
+  const start = new URL(authorizationUrl);
+  const target = redirectUri ?? start.searchParams.get('redirect_uri') ?? undefined;
+  /** @param {string} next */
+  const isCallback = (next) => {
+    if (target !== undefined) return bare(next) === bare(target);
+    const u = new URL(next);
+    const own =
+      u.origin === start.origin && (u.pathname.startsWith(start.pathname) || u.pathname.startsWith('/interaction/'));
+    return !own;
+  };
+  /** @param {string} step @param {Response} [res] @param {string} [code] */
+  const fail = (step, res, code) =>
+    new Error(
+      `authorizeHeadless: ${step} failed` +
+        (res ? `, HTTP ${res.status}` : '') +
+        (code ? `, error=${code.replace(/[^a-z_]/gi, '')}` : ''),
+    );
+
   const jar = new CookieJar();
-
-  const auth = new URL(issuer + ROUTES.authorization);
-  auth.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: ['openid', 'offline_access', ...scope.split(' ')].filter(Boolean).join(' '),
-    state,
-    nonce: randomString(16),
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    prompt: 'consent',
-  }).toString();
-
   /** @type {string} */
-  let url = auth.href;
+  let url = start.href;
   /** @type {{ method: string, body?: URLSearchParams }} */
   let request = { method: 'GET' };
-  /** @type {string | undefined} */
-  let callback;
-  for (let step = 0; step < 12 && !callback; step++) {
+  for (let step = 0; step < 12; step++) {
     const res = await fetch(url, {
       method: request.method,
       redirect: 'manual',
@@ -386,25 +629,94 @@ export async function obtainGrant({
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
       const location = res.headers.get('location');
-      if (!location) throw grantError('redirect without location', res);
+      if (!location) throw fail('redirect without location', res);
       const next = new URL(location, url).href;
-      if (next.startsWith(redirectUri)) callback = next;
-      else {
-        url = next;
-        request = { method: 'GET' };
-      }
+      if (isCallback(next)) return next;
+      url = next;
+      request = { method: 'GET' };
       continue;
     }
-    const html = await res.text();
-    if (res.status !== 200 || !new URL(url).pathname.startsWith('/interaction/')) {
-      throw grantError(`authorization step ${step}`, res);
+    const text = await res.text();
+    const path = new URL(url).pathname;
+    if (res.status !== 200 || !path.startsWith('/interaction/')) {
+      throw fail(`authorization step ${step}`, res, /^error: ([a-z_]+)/.exec(text)?.[1]);
+    }
+    if (deny) {
+      // devInteractions' abort link: GET /interaction/<uid>/abort → access_denied at the callback.
+      url = new URL(`${path.replace(/\/$/, '')}/abort`, url).href;
+      request = { method: 'GET' };
+      continue;
     }
     // devInteractions page: login form has an input named "login", otherwise it is consent.
-    request = /name="login"/.test(html)
+    request = /name="login"/.test(text)
       ? { method: 'POST', body: new URLSearchParams({ prompt: 'login', login: accountId, password: 'x' }) }
       : { method: 'POST', body: new URLSearchParams({ prompt: 'consent' }) };
   }
-  if (!callback) throw grantError('authorization (too many steps)');
+  throw fail('authorization (too many steps)');
+}
+
+/**
+ * Run the authorization code + PKCE (S256) flow headlessly through devInteractions (`authorizeHeadless`)
+ * and exchange the code at the token endpoint. Asks `openid offline_access <scope>` with `prompt=consent`.
+ * @param {object} args
+ * @param {string} args.issuer
+ * @param {string} args.clientId
+ * @param {string} [args.clientSecret] for client_secret_basic / client_secret_post
+ * @param {import('jose').JWK} [args.privateJwk] for private_key_jwt (ES256/RS256 JWK with alg or ES256 assumed)
+ * @param {TokenAuthMethod} args.tokenAuth `none` for a public client (client_id only)
+ * @param {string} [args.redirectUri] default DEFAULT_REDIRECT_URI
+ * @param {string} [args.scope] extra scopes, space separated
+ * @param {string} [args.accountId] default 'alice'
+ * @param {boolean} [args.par] push the request to `<issuer>/request` first (same client authentication)
+ *   and authorize with client_id + request_uri; needed when the server runs with `par: 'required'`
+ * @param {CryptoKeyPair} [args.dpop] ES256 key pair: send a DPoP proof on the code exchange (retried once
+ *   with the server's nonce on `use_dpop_nonce`); needed for DPoP-bound clients
+ * @returns {Promise<TokenResponse>}
+ */
+export async function obtainGrant({
+  issuer,
+  clientId,
+  clientSecret,
+  privateJwk,
+  tokenAuth,
+  redirectUri = DEFAULT_REDIRECT_URI,
+  scope = '',
+  accountId = 'alice',
+  par = false,
+  dpop,
+}) {
+  const verifier = randomString();
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const state = randomString(16);
+  const auth = { clientId, clientSecret, privateJwk, tokenAuth, audience: issuer };
+
+  const params = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: ['openid', 'offline_access', ...scope.split(' ')].filter(Boolean).join(' '),
+    state,
+    nonce: randomString(16),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+  });
+  const authUrl = new URL(issuer + ROUTES.authorization);
+  if (par) {
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    await addClientAuth(params, headers, auth, (m) => grantError(`pushed authorization request (${m})`));
+    const res = await fetch(issuer + ROUTES.pushed_authorization_request, { method: 'POST', headers, body: params });
+    const json = await res.json().catch(() => undefined);
+    if (res.status !== 201 || typeof json?.request_uri !== 'string') {
+      throw grantError('pushed authorization request', res, json);
+    }
+    authUrl.search = new URLSearchParams({ client_id: clientId, request_uri: json.request_uri }).toString();
+  } else {
+    authUrl.search = params.toString();
+  }
+
+  const callback = await authorizeHeadless(authUrl.href, { redirectUri, accountId });
 
   const cb = new URL(callback).searchParams;
   if (cb.get('error')) throw grantError('authorization', undefined, { error: cb.get('error') });
@@ -413,49 +725,33 @@ export async function obtainGrant({
   const code = cb.get('code');
   if (!code) throw grantError('authorization (no code)');
 
-  const body = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-    code_verifier: verifier,
-  });
-  /** @type {Record<string, string>} */
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (tokenAuth === 'client_secret_basic') {
-    if (clientSecret === undefined) throw grantError('token request (clientSecret missing)');
-    const enc = (/** @type {string} */ s) => encodeURIComponent(s).replace(/%20/g, '+');
-    headers.authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
-  } else if (tokenAuth === 'client_secret_post') {
-    if (clientSecret === undefined) throw grantError('token request (clientSecret missing)');
-    body.set('client_id', clientId);
-    body.set('client_secret', clientSecret);
-  } else if (tokenAuth === 'private_key_jwt') {
-    if (!privateJwk) throw grantError('token request (privateJwk missing)');
-    const alg = privateJwk.alg ?? 'ES256';
-    const key = await importJWK(privateJwk, alg);
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg, ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(issuer) // the issuer is accepted (so is the token endpoint URL), see header
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('60s')
-      .sign(key);
-    body.set('client_id', clientId);
-    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    body.set('client_assertion', assertion);
-  } else {
-    throw grantError('token request (unsupported tokenAuth)');
-  }
-
-  const res = await fetch(issuer + ROUTES.token, { method: 'POST', headers, body });
-  /** @type {any} */
-  let json;
-  try {
-    json = await res.json();
-  } catch {
-    throw grantError('token request (non-JSON response)', res);
+  const tokenEndpoint = issuer + ROUTES.token;
+  /** @param {string | undefined} nonce */
+  const exchange = async (nonce) => {
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    await addClientAuth(body, headers, auth, (m) => grantError(`token request (${m})`));
+    if (dpop) headers.dpop = await createDpopProof(dpop, { htm: 'POST', htu: tokenEndpoint, nonce });
+    const res = await fetch(tokenEndpoint, { method: 'POST', headers, body });
+    /** @type {any} */
+    let json;
+    try {
+      json = await res.json();
+    } catch {
+      throw grantError('token request (non-JSON response)', res);
+    }
+    return { res, json };
+  };
+  let { res, json } = await exchange(undefined);
+  const serverNonce = res.headers.get('dpop-nonce');
+  if (dpop && res.status === 400 && json?.error === 'use_dpop_nonce' && serverNonce) {
+    ({ res, json } = await exchange(serverNonce));
   }
   if (!res.ok || typeof json?.access_token !== 'string') throw grantError('token request', res, json);
   return /** @type {TokenResponse} */ (json);

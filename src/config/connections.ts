@@ -180,7 +180,7 @@ function checkOAuthClient(conn: Connection, label: (s: string) => string, simple
   if ((conn.token_auth === 'client_secret_basic' || conn.token_auth === 'client_secret_post') && !conn.client_secret) {
     throw new ConfigError('client_secret_missing', `${label('client_secret')} is required for ${conn.token_auth}`);
   }
-  if (conn.token_auth === 'private_key_jwt') {
+  if (conn.token_auth === 'private_key_jwt' || conn.mode === 'jwt_bearer') {
     const jwk = conn.private_key_jwk;
     if (!jwk || typeof jwk.d !== 'string') throw new ConfigError('private_key_jwk_missing', `${label('private_key_jwk')} must be a private JWK (with "d")`);
     try {
@@ -256,7 +256,8 @@ function chooseTokenAuth(conn: Connection, explicit: unknown, field: string): To
     if (!found) throw new ConfigError('invalid_setting', `${field} must be one of ${TOKEN_AUTH.join(', ')}`);
     return found;
   }
-  if (conn.private_key_jwk) return 'private_key_jwt';
+  // In jwt_bearer mode the JWK signs the grant's assertion (RFC 7523 §2.1), not the client's authentication.
+  if (conn.private_key_jwk && conn.mode !== 'jwt_bearer') return 'private_key_jwt';
   if (conn.client_secret) {
     const preferred = conn.preset ? PRESETS[conn.preset].token_auth.find((m) => m.startsWith('client_secret')) : undefined;
     return preferred ?? 'client_secret_basic';

@@ -14,6 +14,12 @@ export const SETTINGS: Readonly<Record<string, SettingKind>> = {
   authorization_endpoint: 'url',
   token_endpoint: 'url',
   revocation_endpoint: 'url',
+  pushed_authorization_request_endpoint: 'url',
+  jwks_uri: 'url',
+  /** push the authorization request (RFC 9126): the browser URL carries only client_id and request_uri */
+  use_par: 'boolean',
+  /** bind the grant's tokens to a key pair kept in the sealed grant (RFC 9449) */
+  use_dpop: 'boolean',
   client_id: 'string',
   client_secret: 'string',
   private_key_jwk: 'object',

@@ -5,70 +5,102 @@ import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
 import { PRESETS, resolvePresetUrl, type PresetName } from '../providers/presets.ts';
 
+/** The provider's endpoints, each as its setting / metadata name (RFC 8414, RFC 9126, OIDC Discovery). */
+const ENDPOINT_NAMES = ['token_endpoint', 'authorization_endpoint', 'revocation_endpoint', 'pushed_authorization_request_endpoint', 'jwks_uri'] as const;
+export type EndpointName = (typeof ENDPOINT_NAMES)[number];
+
 export interface Endpoints {
   token: URL;
-  revocation?: URL;
   authorization?: URL;
-  /** the issuer when known: audience of client assertions, check of discovery documents */
+  revocation?: URL;
+  par?: URL;
+  jwks?: URL;
+  /** the issuer when known: audience of client assertions, check of discovery documents, RFC 9207 `iss` */
   issuer?: string;
+  /** the `iss` ID tokens carry; `{tenantid}` stands for the token's `tid` claim (Microsoft's multi-tenant template) */
+  idTokenIssuer?: string;
+  /** the provider says it sends RFC 9207 `iss` in authorization responses: a response without it is refused */
+  issInResponse: boolean;
+  /** the provider requires pushed authorization requests (RFC 9126 §5) */
+  parRequired: boolean;
 }
 
-const ENDPOINT_NAMES = ['token_endpoint', 'revocation_endpoint', 'authorization_endpoint'] as const;
-type EndpointName = (typeof ENDPOINT_NAMES)[number];
+const FIELD: Record<EndpointName, keyof Endpoints> = {
+  token_endpoint: 'token',
+  authorization_endpoint: 'authorization',
+  revocation_endpoint: 'revocation',
+  pushed_authorization_request_endpoint: 'par',
+  jwks_uri: 'jwks',
+};
 const DISCOVERY_TTL_MS = 3_600_000;
 const discoveryCache = new Map<string, { at: number; doc: Record<string, unknown> }>();
 
-/** Explicit settings first, then the preset, then OIDC discovery from the issuer. */
-export async function resolveEndpoints(conn: Connection, nowMs: number): Promise<Endpoints> {
-  const doc = needsDiscovery(conn) ? await discover(conn, nowMs) : undefined;
-  const pick = (name: EndpointName): URL | undefined => {
-    const explicit = conn[name];
-    if (explicit) return checkEndpointUrl(explicit, `connection "${conn.name}": ${name}`, conn.allow_insecure_http);
-    const fromPreset = conn.preset ? PRESETS[conn.preset][name] : undefined;
-    if (fromPreset) return presetUrl(conn, fromPreset);
-    const found = doc?.[name];
-    if (typeof found === 'string') return checkEndpointUrl(found, `connection "${conn.name}": discovered ${name}`, conn.allow_insecure_http);
-    return undefined;
-  };
-  const token = pick('token_endpoint');
-  if (!token) throw new ConfigError('token_endpoint_missing', `connection "${conn.name}": set token_endpoint, a preset, or an issuer`);
-  const out: Endpoints = { token };
-  const revocation = pick('revocation_endpoint');
-  const authorization = pick('authorization_endpoint');
-  if (revocation) out.revocation = revocation;
-  if (authorization) out.authorization = authorization;
-  const issuer = conn.issuer ?? (conn.preset ? PRESETS[conn.preset].issuer : undefined);
+/**
+ * The endpoints an action needs (`need`): explicit settings first, then the preset, then OIDC discovery from the
+ * issuer — fetched only when a needed endpoint is not known otherwise, once per warm process.
+ */
+export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = []): Promise<Endpoints> {
+  const need: readonly EndpointName[] = ['token_endpoint', ...also];
+  const preset = conn.preset ? PRESETS[conn.preset] : undefined;
+  const known = (name: EndpointName): string | undefined => explicit(conn, name) ?? presetEndpoint(conn, name);
+  const discover = conn.issuer !== undefined && !preset && need.some((n) => known(n) === undefined);
+  const doc = discover ? await discovery(conn, nowMs) : undefined;
+  const out = { issInResponse: doc?.authorization_response_iss_parameter_supported === true, parRequired: doc?.require_pushed_authorization_requests === true } as Endpoints;
+  for (const name of ENDPOINT_NAMES) {
+    const fromDoc = doc?.[name];
+    const fromSettings = known(name);
+    const value = fromSettings ?? (typeof fromDoc === 'string' ? fromDoc : undefined);
+    if (value === undefined) continue;
+    const where = explicit(conn, name) !== undefined ? name : fromSettings !== undefined ? `${conn.preset} preset ${name}` : `discovered ${name}`;
+    (out as unknown as Record<string, URL>)[FIELD[name]] = checkEndpointUrl(value, `connection "${conn.name}": ${where}`, conn.allow_insecure_http);
+  }
+  const missing = need.find((n) => out[FIELD[n]] === undefined);
+  if (missing) throw new ConfigError(missing === 'token_endpoint' ? 'token_endpoint_missing' : 'endpoint_missing', `connection "${conn.name}": the provider has no ${missing} (set it on the connection)`);
+  const issuer = conn.issuer ?? preset?.issuer;
   if (issuer) out.issuer = issuer;
+  const idIssuer = typeof doc?.issuer === 'string' ? doc.issuer : preset?.oidc ? fillPlaceholders(conn, preset.oidc.issuer, true) : conn.issuer;
+  if (idIssuer) out.idTokenIssuer = idIssuer;
   return out;
 }
 
-/** A preset URL with the connection's placeholder values (tenant, login host…), each checked by pattern. */
-function presetUrl(conn: Connection, template: string): URL {
-  try {
-    return new URL(resolvePresetUrl(template, presetValues(conn)));
-  } catch {
-    throw new ConfigError('invalid_setting', `connection "${conn.name}": a ${conn.preset} preset setting (${Object.keys(PRESETS[conn.preset as PresetName].placeholders ?? {}).join(', ')}) is not valid`);
-  }
+function explicit(conn: Connection, name: EndpointName): string | undefined {
+  const v = name === 'token_endpoint' || name === 'authorization_endpoint' || name === 'revocation_endpoint' ? conn[name] : conn.extra[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
-function needsDiscovery(conn: Connection): boolean {
-  return conn.issuer !== undefined && !conn.preset && !(conn.token_endpoint && conn.authorization_endpoint);
+function presetEndpoint(conn: Connection, name: EndpointName): string | undefined {
+  if (!conn.preset) return undefined;
+  const preset = PRESETS[conn.preset];
+  const template = name === 'jwks_uri' ? preset.oidc?.jwks_uri : name === 'pushed_authorization_request_endpoint' ? undefined : preset[name];
+  return template === undefined ? undefined : fillPlaceholders(conn, template, false);
 }
 
-function presetValues(conn: Connection): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, p] of Object.entries(conn.preset ? PRESETS[conn.preset].placeholders ?? {} : {})) {
+/**
+ * A preset template with the connection's placeholder values (tenant, login host…), each checked by pattern.
+ * `{tenantid}` is kept when `keepTenantId` (it is filled from each ID token's own `tid`).
+ */
+function fillPlaceholders(conn: Connection, template: string, keepTenantId: boolean): string {
+  const preset = PRESETS[conn.preset as PresetName];
+  const values: Record<string, string> = {};
+  for (const [name, p] of Object.entries(preset.placeholders ?? {})) {
     const v = conn.extra[name];
-    out[name] = typeof v === 'string' && v !== '' ? v : p.default;
+    values[name] = typeof v === 'string' && v !== '' ? v : p.default;
   }
-  return out;
+  const marker = 'tenantid-placeholder';
+  try {
+    const filled = resolvePresetUrl(keepTenantId ? template.replace('{tenantid}', marker) : template, values);
+    return keepTenantId ? filled.replace(marker, '{tenantid}') : filled;
+  } catch {
+    throw new ConfigError('invalid_setting', `connection "${conn.name}": a ${conn.preset} preset setting (${Object.keys(preset.placeholders ?? {}).join(', ')}) is not valid`);
+  }
 }
 
 /**
  * OIDC discovery, cached per warm process. The document is fetched from the issuer's own origin, must name
- * the configured issuer, and is cached only once every endpoint in it passed the same checks as settings.
+ * the configured issuer (or Microsoft's `{tenantid}` template of it), and is cached only once every endpoint in
+ * it passed the same checks as settings.
  */
-async function discover(conn: Connection, nowMs: number): Promise<Record<string, unknown>> {
+async function discovery(conn: Connection, nowMs: number): Promise<Record<string, unknown>> {
   const issuer = conn.issuer as string;
   const hit = discoveryCache.get(issuer);
   if (hit && nowMs - hit.at < DISCOVERY_TTL_MS) return hit.doc;
@@ -84,11 +116,19 @@ async function discover(conn: Connection, nowMs: number): Promise<Record<string,
   if (res.status !== 200 || !d) {
     throw new ProviderError('discovery_failed', `connection "${conn.name}": the issuer's discovery document could not be read (HTTP ${res.status})`);
   }
-  if (d.issuer !== issuer) throw new ConfigError('issuer_mismatch', `connection "${conn.name}": the discovery document names another issuer`);
+  if (!issuerMatches(d.issuer, issuer)) throw new ConfigError('issuer_mismatch', `connection "${conn.name}": the discovery document names another issuer`);
   for (const name of ENDPOINT_NAMES) {
     const v = d[name];
     if (v !== undefined) checkEndpointUrl(typeof v === 'string' ? v : '', `connection "${conn.name}": discovered ${name}`, conn.allow_insecure_http);
   }
   discoveryCache.set(issuer, { at: nowMs, doc: d });
   return d;
+}
+
+/** The document's issuer is the configured one, or its `{tenantid}` template (Microsoft's common endpoints). */
+export function issuerMatches(documented: unknown, configured: string): boolean {
+  if (documented === configured) return true;
+  if (typeof documented !== 'string' || !documented.includes('{tenantid}')) return false;
+  const [head = '', tail = ''] = documented.split('{tenantid}');
+  return configured.startsWith(head) && configured.endsWith(tail) && /^[A-Za-z0-9.-]+$/.test(configured.slice(head.length, configured.length - tail.length));
 }

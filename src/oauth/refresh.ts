@@ -3,10 +3,13 @@ import type { Connection } from '../config/connections.ts';
 import { GrantError } from '../errors.ts';
 import { openGrant, sealGrant, type Grant } from '../seal/grant.ts';
 import type { Keyring } from '../seal/keys.ts';
+import { PRESETS, type ProviderPreset } from '../providers/presets.ts';
 import { resolveEndpoints } from './endpoints.ts';
 import { singleFlight } from './single-flight.ts';
 import { requestToken } from './token-request.ts';
 import type { TokenSet } from './token-response.ts';
+
+type Lifetime = NonNullable<ProviderPreset['refresh_lifetime']>;
 
 /** Bubble may run an action twice: a repeat within this window reuses the first refresh. */
 const REPLAY_MS = 60_000;
@@ -60,12 +63,26 @@ function reportTokens(grant: Grant, onSecret: (value: string) => void): void {
 
 async function spendRefreshToken(req: RefreshRequest, grant: Grant, rt: string): Promise<string> {
   const endpoints = await resolveEndpoints(req.conn, Date.now());
-  const tokens = await requestToken(req.conn, endpoints, { grant_type: 'refresh_token', refresh_token: rt }, Date.now());
-  return sealGrant(nextGrant(grant, tokens, Math.floor(Date.now() / 1000)), req.ring);
+  const tokens = await requestToken(req.conn, endpoints, { grant_type: 'refresh_token', refresh_token: rt }, Date.now(), grant.dpop);
+  return sealGrant(nextGrant(grant, tokens, Math.floor(Date.now() / 1000), refreshLifetime(req.conn)), req.ring);
+}
+
+/** The refresh token's documented lifetime for the connection's preset, if any. */
+export const refreshLifetime = (conn: Connection) => (conn.preset ? PRESETS[conn.preset].refresh_lifetime : undefined);
+
+/**
+ * When the refresh token ends: what the provider says wins; else the preset's documented lifetime counts from now
+ * at authorization (`known` is null then) and, on a refresh, restarts only when it is an `idle` one (the token was
+ * just used or replaced); a `fixed` end set at authorization stays, and an unknown one stays unknown.
+ */
+export function refreshTokenEnd(tokens: TokenSet, nowS: number, lifetime: Lifetime | undefined, known: number | undefined | null): number | undefined {
+  if (tokens.refresh_expires_in !== undefined) return nowS + tokens.refresh_expires_in;
+  if (lifetime && (known === null || lifetime.kind === 'idle')) return nowS + lifetime.days * 86_400;
+  return known ?? undefined;
 }
 
 /** The refreshed grant: a rotated refresh token replaces the old one, a missing one keeps it. */
-export function nextGrant(prev: Grant, tokens: TokenSet, nowS: number): Grant {
+export function nextGrant(prev: Grant, tokens: TokenSet, nowS: number, lifetime?: Lifetime): Grant {
   const next: Grant = {
     ...prev,
     at: tokens.access_token,
@@ -75,8 +92,8 @@ export function nextGrant(prev: Grant, tokens: TokenSet, nowS: number): Grant {
     gen: prev.gen + 1,
   };
   if (tokens.refresh_token) next.rt = tokens.refresh_token;
-  // A provider that states the refresh token's lifetime is believed; otherwise the known end stays.
-  if (tokens.refresh_expires_in !== undefined) next.rt_exp = nowS + tokens.refresh_expires_in;
+  const end = refreshTokenEnd(tokens, nowS, lifetime, prev.rt_exp);
+  if (end !== undefined) next.rt_exp = end;
   if (tokens.scope !== undefined) next.scope = tokens.scope;
   return next;
 }

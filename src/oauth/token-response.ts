@@ -16,9 +16,13 @@ export interface TokenSet {
   /** seconds the refresh token lives, when the provider says (refresh_token_expires_in, x_refresh_token_expires_in) */
   refresh_expires_in?: number;
   scope?: string;
+  /** passed to ID-token verification by Complete authorization only; never kept in a grant, never an output */
+  id_token?: string;
 }
 
 const PEER = 'The token endpoint';
+/** Longer ID tokens are ignored (not verified, so no subject or email comes out). */
+const MAX_ID_TOKEN = 65_536;
 /** Lifetimes are clamped here: a provider's 1e13 must not become an Invalid Date (10 years is beyond any real token). */
 export const MAX_LIFETIME = 10 * 366 * 86_400;
 /** RFC 6749 A.12 / A.17: tokens are VSCHAR; anything else could not go into a header later. */
@@ -38,6 +42,8 @@ const OAUTH_ERRORS: Record<string, ErrorCode> = {
   temporarily_unavailable: 'provider_unavailable',
   server_error: 'provider_unavailable',
   slow_down: 'rate_limited',
+  invalid_dpop_proof: 'invalid_dpop_proof',
+  use_dpop_nonce: 'provider_unavailable',
 };
 
 /**
@@ -51,25 +57,33 @@ export function parseTokenResponse(res: GuardedResponse, nowMs: number, sent: re
   if (res.status === 200 && json && typeof json.access_token === 'string' && json.access_token !== '') {
     return normalise(json, sent);
   }
+  throw providerFailure(res, json, nowMs, PEER);
+}
+
+/**
+ * The typed error for an endpoint's failed answer (token, pushed authorization, revocation endpoints alike):
+ * redirects, 429, 5xx, an OAuth error code of RFC 6749 §5.2, or a bare HTTP error. `peer` names the endpoint.
+ */
+export function providerFailure(res: GuardedResponse, json: Record<string, unknown> | undefined, nowMs: number, peer: string): PluginError {
   if (res.status >= 300 && res.status < 400) {
-    throw new ConfigError('unexpected_redirect', `${PEER} answered with a redirect (HTTP ${res.status}); check the endpoint setting`);
+    return new ConfigError('unexpected_redirect', `${peer} answered with a redirect (HTTP ${res.status}); check the endpoint setting`);
   }
   const retryAfter = retryAfterSeconds(res.headers, nowMs);
   const wait = retryAfter === undefined ? '' : `; retry after ${retryAfter} s`;
-  if (res.status === 429) throw new ProviderError('rate_limited', `${PEER} asked to slow down (HTTP 429)${wait}`, retryAfter);
-  if (res.status === 408 || res.status >= 500) throw new ProviderError('provider_unavailable', `${PEER} is unavailable (HTTP ${res.status})${wait}`, retryAfter);
-  if (json && typeof json.error === 'string') throw oauthError(json.error, res.status, retryAfter);
-  if (res.status === 200) {
-    throw new ProviderError('bad_response', `${PEER} answered HTTP 200 without a usable token (${json ? 'no access_token' : 'not JSON'})`);
+  if (res.status === 429) return new ProviderError('rate_limited', `${peer} asked to slow down (HTTP 429)${wait}`, retryAfter);
+  if (res.status === 408 || res.status >= 500) return new ProviderError('provider_unavailable', `${peer} is unavailable (HTTP ${res.status})${wait}`, retryAfter);
+  if (json && typeof json.error === 'string') return oauthError(json.error, res.status, peer, retryAfter);
+  if (res.status >= 200 && res.status < 300) {
+    return new ProviderError('bad_response', `${peer} answered HTTP ${res.status} without a usable answer (${json ? 'fields missing' : 'not JSON'})`);
   }
-  throw new ConfigError('http_error', `${PEER} refused the request (HTTP ${res.status}, no OAuth error in the body); check the endpoint and client settings`);
+  return new ConfigError('http_error', `${peer} refused the request (HTTP ${res.status}, no OAuth error in the body); check the endpoint and client settings`);
 }
 
-function oauthError(providerCode: string, status: number, retryAfter?: number): PluginError {
+function oauthError(providerCode: string, status: number, peer: string, retryAfter?: number): PluginError {
   const code = Object.prototype.hasOwnProperty.call(OAUTH_ERRORS, providerCode) ? OAUTH_ERRORS[providerCode]! : 'provider_error';
   // The provider's code is shown only when it is one we know: an unknown one is provider text too.
   const said = code === 'provider_error' ? `an OAuth error this plugin does not know (HTTP ${status})` : `${providerCode} (HTTP ${status})`;
-  const detail = `${PEER} answered ${said}`;
+  const detail = `${peer} answered ${said}`;
   switch (code) {
     case 'invalid_grant':
       return new GrantError(code, `${detail}: the grant was revoked, expired or already used. Authorize the connection again.`);
@@ -106,6 +120,7 @@ function normalise(json: Record<string, unknown>, sent: readonly string[]): Toke
   if (rtLife !== undefined) set.refresh_expires_in = rtLife;
   const scope = usableScope(json.scope, sent);
   if (scope !== undefined) set.scope = scope;
+  if (typeof json.id_token === 'string' && json.id_token.length <= MAX_ID_TOKEN) set.id_token = json.id_token;
   return set;
 }
 

@@ -1,4 +1,5 @@
 import { GrantError, InputError } from '../errors.ts';
+import { isDpopKey, type DpopKey } from '../oauth/dpop.ts';
 import { openJson, sealJson } from './jwe.ts';
 import type { Keyring } from './keys.ts';
 
@@ -22,6 +23,8 @@ export interface Grant {
   iat: number;
   /** refresh generation: 0 when sealed, +1 per refresh */
   gen: number;
+  /** the DPoP key the tokens are bound to (connections with use_dpop) */
+  dpop?: DpopKey;
 }
 
 /**
@@ -78,13 +81,15 @@ function asGrant(p: unknown): Grant {
   const ok =
     g !== null && typeof g === 'object' && g.v === 1 && typeof g.conn === 'string' && typeof g.at === 'string' &&
     isTime(g.exp) && typeof g.token_type === 'string' && isTime(g.iat) && Number.isSafeInteger(g.gen) &&
-    optionalString(g.sub) && optionalString(g.rt) && optionalString(g.scope) && (g.rt_exp === undefined || isTime(g.rt_exp));
+    optionalString(g.sub) && optionalString(g.rt) && optionalString(g.scope) && (g.rt_exp === undefined || isTime(g.rt_exp)) &&
+    (g.dpop === undefined || isDpopKey(g.dpop));
   if (!ok) throw grantInvalid();
   const out: Grant = { v: 1, conn: g.conn!, at: g.at!, exp: g.exp!, token_type: g.token_type!, iat: g.iat!, gen: g.gen! };
   if (g.sub !== undefined) out.sub = g.sub;
   if (g.rt !== undefined) out.rt = g.rt;
   if (g.rt_exp !== undefined) out.rt_exp = g.rt_exp;
   if (g.scope !== undefined) out.scope = g.scope;
+  if (g.dpop !== undefined) out.dpop = g.dpop;
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { GrantError, InputError } from '../errors.ts';
+import { isDpopKey, type DpopKey } from '../oauth/dpop.ts';
 import { openJson, sealJson } from './jwe.ts';
 import type { Keyring } from './keys.ts';
 
@@ -15,6 +16,10 @@ export interface AuthState {
   verifier: string;
   redirect_uri: string;
   exp: number;
+  /** the caller binding given to Start authorization: Complete must name the same one */
+  sub?: string;
+  /** the DPoP key the grant will be bound to (its thumbprint went out as dpop_jkt) */
+  dpop?: DpopKey;
 }
 
 const stateInvalid = (): GrantError =>
@@ -30,9 +35,11 @@ export function openState(sealed: unknown, ring: Keyring, conn: string, now: num
   const { payload } = openJson(sealed, ring, STATE_TYP, stateInvalid);
   const s = payload as Partial<AuthState> | null;
   const fields = ['conn', 'state', 'nonce', 'verifier', 'redirect_uri'] as const;
-  if (!s || s.v !== 1 || typeof s.exp !== 'number' || fields.some((f) => typeof s[f] !== 'string')) throw stateInvalid();
+  const ok = s && s.v === 1 && typeof s.exp === 'number' && fields.every((f) => typeof s[f] === 'string') &&
+    (s.sub === undefined || typeof s.sub === 'string') && (s.dpop === undefined || isDpopKey(s.dpop));
+  if (!ok) throw stateInvalid();
   if (s.conn !== conn) throw new InputError('state_binding_mismatch', `The sealed state belongs to another connection, not "${conn}".`);
-  if (s.exp < now) {
+  if ((s.exp as number) < now) {
     throw new GrantError('state_expired', 'The authorization took longer than 10 minutes. Start it again.');
   }
   return s as AuthState;

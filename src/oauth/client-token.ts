@@ -1,0 +1,70 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Connection } from '../config/connections.ts';
+import { ConfigError } from '../errors.ts';
+import { signCompactJws, signingAlg } from '../sign/jws.ts';
+import { resolveEndpoints } from './endpoints.ts';
+import { DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
+import { requestToken } from './token-request.ts';
+
+/** An access token the connection obtained for itself (no user): client credentials or a JWT-bearer assertion. */
+export interface ClientToken {
+  access_token: string;
+  token_type: string;
+  /** Unix seconds */
+  exp: number;
+}
+
+/** Renewed this long before it expires (or at 10 % of its life, whichever is longer), so a call never carries a dying token. */
+const RENEW_BEFORE_S = 60;
+
+/**
+ * Cached per connection in this bundle's module scope — never on globalThis, the values are live tokens — and
+ * single-flighted: concurrent calls in one process make one token request. The key is a hash of the whole
+ * validated connection, so two apps in one process, or a changed secret, never share an entry.
+ */
+const cache = new Map<string, { token: ClientToken; renewAt: number }>();
+const inFlight = new Map<string, Promise<ClientToken>>();
+const MAX_CACHED = 64;
+
+export async function clientToken(conn: Connection, nowMs: number): Promise<ClientToken> {
+  const key = createHash('sha256').update(JSON.stringify(conn)).digest('base64url');
+  const nowS = Math.floor(nowMs / 1000);
+  const hit = cache.get(key);
+  if (hit && nowS < hit.renewAt) return hit.token;
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const flight = obtain(conn, nowMs).then(
+    (token) => {
+      const life = token.exp - nowS;
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(key, { token, renewAt: token.exp - Math.max(RENEW_BEFORE_S, Math.ceil(life / 10)) });
+      return token;
+    },
+  ).finally(() => inFlight.delete(key));
+  inFlight.set(key, flight);
+  return flight;
+}
+
+async function obtain(conn: Connection, nowMs: number): Promise<ClientToken> {
+  const endpoints = await resolveEndpoints(conn, nowMs);
+  const params: Record<string, string> = conn.mode === 'jwt_bearer'
+    ? { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: bearerAssertion(conn, endpoints.token.href, nowMs) }
+    : { grant_type: 'client_credentials' };
+  if (conn.scopes.length) params.scope = conn.scopes.join(' ');
+  const tokens = await requestToken(conn, endpoints, params, nowMs);
+  return { access_token: tokens.access_token, token_type: tokens.token_type, exp: Math.floor(nowMs / 1000) + (tokens.expires_in ?? DEFAULT_TOKEN_LIFETIME) };
+}
+
+/**
+ * RFC 7523 §2.1 / §3: a short-lived JWT signed with the connection's private JWK; `iss` and `sub` default to the
+ * client ID, `aud` to the token endpoint; `assertion_claims` adds or overrides (e.g. a service account's `sub`).
+ */
+function bearerAssertion(conn: Connection, audience: string, nowMs: number): string {
+  const jwk = conn.private_key_jwk;
+  if (!jwk) throw new ConfigError('private_key_jwk_missing', `connection "${conn.name}": jwt_bearer needs private_key_jwk to sign its assertion`);
+  const nowS = Math.floor(nowMs / 1000);
+  const extra = (conn.extra.assertion_claims ?? {}) as Record<string, unknown>;
+  const claims = { iss: conn.client_id, sub: conn.client_id, aud: audience, ...extra, iat: nowS, exp: nowS + 300, jti: randomUUID() };
+  const alg = signingAlg(jwk);
+  return signCompactJws(typeof jwk.kid === 'string' ? { alg, typ: 'JWT', kid: jwk.kid } : { alg, typ: 'JWT' }, claims, jwk);
+}
