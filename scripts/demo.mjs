@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * `npm start` (first version): builds the plugin, starts a real OAuth server (oidc-provider, refresh-token
- * rotation on) on 127.0.0.1, obtains a grant headlessly, then runs through the *built* actions:
- * seal → refresh → refresh (rotated) → reuse of the old grant on another server process
- * (→ reauthorization_required, and the provider revokes the newer grant too).
+ * `npm start`: builds the plugin, starts a real OAuth server (oidc-provider: PKCE required, refresh-token
+ * rotation, PAR, DPoP with nonces) on 127.0.0.1, and connects a user through the *built* actions, twice (plain,
+ * then with PAR and DPoP): Start authorization → headless sign-in and consent → Complete authorization →
+ * Refresh token (rotated) → Revoke → Refresh token of the revoked grant on another server process
+ * (→ reauthorization_required).
  * Prints each step's non-secret outputs and checks its own output for secrets before exiting.
  * `--once` is accepted (the flow always runs once and exits). `--no-build` uses the existing dist/plugin
  * (the test suite runs after its own build, and a rebuild would swap files under parallel tests).
@@ -16,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { callAction, loadAction, toJsonOutputs } from './lib/harness.mjs';
-import { obtainGrant, startOidcServer } from './lib/oidc-server.mjs';
+import { authorizeHeadless, DEFAULT_REDIRECT_URI, startOidcServer } from './lib/oidc-server.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PLUGIN = join(ROOT, 'dist', 'plugin');
@@ -28,52 +29,56 @@ const say = (line) => {
   console.log(line);
 };
 
-/** The outputs a builder may see; the sealed grant shown by size only (it is long, not secret). @param {string} step @param {Record<string, unknown>} o */
+/** The outputs a builder may see; sealed values shown by size only (they are long, not secret). @param {string} step @param {Record<string, unknown>} o */
 function show(step, o) {
-  const { sealed_grant: sealed, ...rest } = o;
-  const facts = Object.entries(rest).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ');
-  say(`  ${step.padEnd(34)} ${facts}${typeof sealed === 'string' ? `  sealed_grant=<JWE, ${sealed.length} chars>` : ''}`);
+  const facts = Object.entries(o).filter(([, v]) => v !== null)
+    .map(([k, v]) => (k.startsWith('sealed_') ? `${k}=<JWE, ${String(v).length} chars>` : `${k}=${JSON.stringify(v)}`)).join('  ');
+  say(`  ${step.padEnd(34)} ${facts}`);
 }
-
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
 }
 
-const server = await startOidcServer({ accessTokenTtl: 60 });
+const server = await startOidcServer({ accessTokenTtl: 60, dpop: true, dpopNonce: true });
 try {
-  const client = server.clients.find((c) => c.token_endpoint_auth_method === 'client_secret_basic');
-  if (!client?.client_secret) throw new Error('demo client missing');
+  const basic = server.clients.find((c) => c.client_id === 'basic-client');
+  const bound = server.clients.find((c) => c.client_id === 'dpop-client');
+  if (!basic?.client_secret || !bound?.client_secret) throw new Error('demo clients missing');
+  const common = { issuer: server.issuer, allow_insecure_http: true, scopes: 'openid offline_access email api:read' };
   const keys = {
     'Sealing key': randomBytes(32).toString('base64url'),
     Connections: JSON.stringify({
-      demo: { issuer: server.issuer, allow_insecure_http: true, client_id: client.client_id, client_secret: client.client_secret },
+      demo: { ...common, client_id: basic.client_id, client_secret: basic.client_secret },
+      secure: { ...common, client_id: bound.client_id, client_secret: bound.client_secret, use_par: true, use_dpop: true },
     }),
   };
-  say(`\nOAuth server (oidc-provider, refresh-token rotation) at ${server.issuer}`);
-  const tokens = await obtainGrant({ issuer: server.issuer, clientId: client.client_id, clientSecret: client.client_secret, tokenAuth: 'client_secret_basic', scope: 'api:read' });
-  say('  authorization code + PKCE done headlessly; tokens stay inside this process\n');
-  const secrets = [keys['Sealing key'], client.client_secret, tokens.access_token, tokens.refresh_token ?? ''];
-
+  say(`\nOAuth server (oidc-provider: PKCE required, refresh-token rotation, PAR, DPoP with nonces) at ${server.issuer}`);
+  const secrets = [keys['Sealing key'], basic.client_secret, bound.client_secret];
   /** @param {string} id @param {Record<string, unknown>} props */
   const run = async (id, props) => toJsonOutputs(await callAction(loadAction(PLUGIN, id), props, keys));
 
-  const sealed = await run('seal-token', {
-    connection: 'demo', refresh_token: tokens.refresh_token, access_token: tokens.access_token,
-    expires_at: new Date(Date.now() + tokens.expires_in * 1000).toISOString(), scope: tokens.scope,
-  });
-  show('1. Seal existing token', sealed);
-  const first = await run('refresh-token', { connection: 'demo', sealed_grant: sealed.sealed_grant });
-  show('2. Refresh token (expiring < 300 s)', first);
-  const second = await run('refresh-token', { connection: 'demo', sealed_grant: first.sealed_grant, force: true });
-  show('3. Refresh token (force, rotated)', second);
-  const reused = await otherProcess(keys, { connection: 'demo', sealed_grant: first.sealed_grant, force: true });
-  show('4. Old grant on another server', reused);
-  const newest = await otherProcess(keys, { connection: 'demo', sealed_grant: second.sealed_grant, force: true });
-  show('5. Newest grant after the reuse', newest);
-
-  const ok = sealed.status === 'ok' && first.refreshed === true && first.grant_changed === true && second.generation === 2 &&
-    reused.status === 'reauthorization_required' && newest.status === 'reauthorization_required';
+  let ok = true;
+  for (const [connection, title] of [['demo', 'authorization code + PKCE'], ['secure', 'the same with PAR and DPoP-bound tokens']]) {
+    say(`\n${title} (connection "${connection}"):`);
+    const started = await run('start-authorization', { connection, redirect_uri: DEFAULT_REDIRECT_URI });
+    const url = new URL(String(started.authorization_url));
+    show('1. Start authorization', { ...started, authorization_url: `${url.origin}${url.pathname}?${[...url.searchParams.keys()].join('&')}` });
+    const callback = await authorizeHeadless(String(started.authorization_url), { accountId: 'alice' });
+    const code = new URL(callback).searchParams.get('code') ?? '';
+    secrets.push(code);
+    say('  2. (the user signs in and consents at the provider; it redirects to the callback page)');
+    const done = await run('complete-authorization', { connection, sealed_state: started.sealed_state, callback_url: callback });
+    show('3. Complete authorization', done);
+    const refreshed = await run('refresh-token', { connection, sealed_grant: done.sealed_grant, force: true });
+    show('4. Refresh token (force, rotated)', refreshed);
+    const revoked = await run('revoke', { connection, sealed_grant: refreshed.sealed_grant });
+    show('5. Revoke', revoked);
+    const after = await otherProcess(keys, { connection, sealed_grant: refreshed.sealed_grant, force: true });
+    show('6. Refresh the revoked grant', after);
+    ok &&= started.status === 'ok' && done.status === 'ok' && done.subject === 'alice' && refreshed.refreshed === true &&
+      refreshed.grant_changed === true && revoked.status === 'ok' && revoked.grant_changed === true && after.status === 'reauthorization_required';
+  }
   const leaked = secrets.filter((s) => s && printed.some((line) => line.includes(s)));
   say(`\n${ok ? '✓ flow as expected' : '✗ unexpected flow'}; secrets in this output: ${leaked.length === 0 ? 'none' : 'FOUND'}`);
   if (!ok || leaked.length) process.exitCode = 1;

@@ -97,6 +97,23 @@ describe('discovery', () => {
   });
 });
 
+describe("refresh_expires_at from a preset's documented lifetime", () => {
+  it.each([
+    ['box', 60, 'idle: restarts at every refresh'],
+    ['linkedin', undefined, 'fixed: an end unknown at sealing stays unknown'],
+  ] as const)('%s (%s days)', async (preset, days, _why) => {
+    const k = canaryKeys({ p: { preset, token_endpoint: faults.tokenUrl('ok'), allow_insecure_http: true, client_id: `id-${CANARY}`, client_secret: SECRET, timeout: 1 } }, SEALING);
+    const rt = `rt-${CANARY}-${preset}`;
+    tracked.add(rt);
+    const sealed = (await run('seal-token', { connection: 'p', refresh_token: rt }, k)).sealed_grant;
+    const out = await run('refresh-token', { connection: 'p', sealed_grant: sealed }, k);
+    expect(out).toMatchObject({ status: 'ok', refreshed: true });
+    tracked.add(faults.lastIssued!.access_token).add(faults.lastIssued!.refresh_token!);
+    if (days === undefined) expect(out.refresh_expires_at).toBeNull();
+    else expect(Math.abs(Date.parse(String(out.refresh_expires_at)) - (Date.now() + days * 86_400_000))).toBeLessThan(10_000);
+  });
+});
+
 describe('token responses that must not reach outputs as sent', () => {
   it.each(['scope_echo', 'scope_prefix'] as const)('%s: a scope quoting the client secret is not kept or shown', async (mode) => {
     const sealed = (await run('seal-token', { connection: mode, refresh_token: `rt-${CANARY}-${mode}`, scope: 'read' })).sealed_grant;
