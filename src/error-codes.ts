@@ -13,7 +13,7 @@ const BY_STATUS = {
     'invalid_url', 'insecure_url', 'token_endpoint_missing', 'endpoint_missing', 'client_id_missing', 'client_secret_missing',
     'private_key_jwk_missing', 'private_key_jwk_invalid', 'issuer_mismatch', 'unexpected_redirect',
     'http_error', 'invalid_client', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type',
-    'invalid_scope', 'provider_error', 'invalid_dpop_proof', 'authorization_error', 'revocation_unsupported',
+    'invalid_scope', 'provider_error', 'invalid_dpop_proof', 'authorization_error', 'revocation_unsupported', 'client_grant_refused',
   ],
   reauthorization_required: [
     'grant_invalid', 'invalid_grant', 'no_refresh_token', 'state_invalid', 'state_expired', 'access_denied',

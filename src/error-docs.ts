@@ -44,6 +44,7 @@ export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
   invalid_dpop_proof: { cause: 'The provider refused the DPoP proof (RFC 9449 `invalid_dpop_proof`).', fix: 'Check the server clock; set `use_dpop` only for providers that support DPoP.' },
   authorization_error: { cause: 'The provider refused the authorization request (a callback `error=` other than access_denied: invalid_scope, unauthorized_client…).', fix: 'Check the client settings and scopes at the provider and in the connection.' },
   revocation_unsupported: { cause: 'The provider has no RFC 7009 revocation endpoint known to this plugin.', fix: 'Remove the app\'s access in the provider\'s account settings, and delete the stored grant.' },
+  client_grant_refused: { cause: 'A client-credentials or JWT-bearer token request was refused (OAuth `invalid_grant`): no user grant is involved.', fix: 'Check the key registered at the provider, `assertion_claims` (iss, sub, aud) and the scopes the client may ask for.' },
   provider_error: { cause: 'The provider answered with an OAuth error code this plugin does not know.', fix: 'Check the connection\'s settings; report the provider to the plugin authors.' },
   // grants and authorization state
   grant_invalid: { cause: 'The sealed grant was changed, cut short, or sealed under a key this app no longer has.', fix: reconnect },

@@ -4,7 +4,7 @@ import { checkEndpointUrl } from '../config/urls.ts';
 import { InputError, ProviderError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
-import { PRESETS } from '../providers/presets.ts';
+import { AUTHORIZE_PRESETS } from '../providers/authorize-presets.ts';
 import type { Keyring } from '../seal/keys.ts';
 import { sealState } from '../seal/state.ts';
 import { authenticateClient } from './client-auth.ts';
@@ -43,7 +43,7 @@ export async function startAuthorization(req: StartRequest): Promise<Started> {
   const redirectUri = checkRedirectUri(req.redirectUri, conn.allow_insecure_http);
   const wantPar = conn.extra.use_par === true;
   const need: EndpointName[] = ['authorization_endpoint', ...(wantPar ? (['pushed_authorization_request_endpoint'] as const) : [])];
-  const endpoints = await resolveEndpoints(conn, req.nowMs, need);
+  const endpoints = await resolveEndpoints(conn, req.nowMs, need, AUTHORIZE_PRESETS);
   const verifier = random(32);
   const dpop = conn.extra.use_dpop === true ? newDpopKey() : undefined;
   const state = random(16);
@@ -82,7 +82,7 @@ function checkRedirectUri(value: string, allowInsecure: boolean): string {
 /** The authorization parameters: connection and extra scopes, the preset's offline parameters, hints. */
 function authorizationParams(req: StartRequest, redirectUri: string, extra: Record<string, string>): Record<string, string> {
   const { conn } = req;
-  const preset = conn.preset ? PRESETS[conn.preset] : undefined;
+  const preset = conn.preset ? AUTHORIZE_PRESETS[conn.preset] : undefined;
   const scopes = requestedScopes(req);
   const params: Record<string, string> = { response_type: 'code', client_id: conn.client_id as string, redirect_uri: redirectUri };
   if (scopes.length) params.scope = scopes.join(preset?.scope_separator ?? ' ');
@@ -97,7 +97,7 @@ function authorizationParams(req: StartRequest, redirectUri: string, extra: Reco
 
 /** The connection's scopes, the preset's offline scopes (offline_access…), and the ones asked for now. */
 function requestedScopes(req: StartRequest): string[] {
-  const preset = req.conn.preset ? PRESETS[req.conn.preset] : undefined;
+  const preset = req.conn.preset ? AUTHORIZE_PRESETS[req.conn.preset] : undefined;
   return [...new Set([...req.conn.scopes, ...(preset?.offline.scopes ?? []), ...req.scopes])];
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, PluginError } from '../errors.ts';
 import { signCompactJws, signingAlg } from '../sign/jws.ts';
 import { resolveEndpoints } from './endpoints.ts';
 import { DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
@@ -14,8 +14,13 @@ export interface ClientToken {
   exp: number;
 }
 
-/** Renewed this long before it expires (or at 10 % of its life, whichever is longer), so a call never carries a dying token. */
+/**
+ * Renewed this long before it expires (or at 10 % of its life, whichever is longer; at most half its life, so a
+ * short-lived token is still reused), so a call never carries a dying token.
+ */
 const RENEW_BEFORE_S = 60;
+/** A cached token this close to its end is not handed out even when renewing failed. */
+const LAST_SECONDS = 5;
 
 /**
  * Cached per connection in this bundle's module scope — never on globalThis, the values are live tokens — and
@@ -31,18 +36,23 @@ export async function clientToken(conn: Connection, nowMs: number): Promise<Clie
   const nowS = Math.floor(nowMs / 1000);
   const hit = cache.get(key);
   if (hit && nowS < hit.renewAt) return hit.token;
-  const pending = inFlight.get(key);
-  if (pending) return pending;
-  const flight = obtain(conn, nowMs).then(
-    (token) => {
+  let flight = inFlight.get(key);
+  if (!flight) {
+    flight = obtain(conn, nowMs).then((token) => {
       const life = token.exp - nowS;
       if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(key, { token, renewAt: token.exp - Math.max(RENEW_BEFORE_S, Math.ceil(life / 10)) });
+      cache.set(key, { token, renewAt: token.exp - Math.min(Math.max(RENEW_BEFORE_S, Math.ceil(life / 10)), Math.floor(life / 2)) });
       return token;
-    },
-  ).finally(() => inFlight.delete(key));
-  inFlight.set(key, flight);
-  return flight;
+    }).finally(() => inFlight.delete(key));
+    inFlight.set(key, flight);
+  }
+  try {
+    return await flight;
+  } catch (e) {
+    // Renewal failed early: the token in hand is still good for a while.
+    if (hit && nowS < hit.token.exp - LAST_SECONDS) return hit.token;
+    throw e;
+  }
 }
 
 async function obtain(conn: Connection, nowMs: number): Promise<ClientToken> {
@@ -51,7 +61,16 @@ async function obtain(conn: Connection, nowMs: number): Promise<ClientToken> {
     ? { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: bearerAssertion(conn, endpoints.token.href, nowMs) }
     : { grant_type: 'client_credentials' };
   if (conn.scopes.length) params.scope = conn.scopes.join(' ');
-  const tokens = await requestToken(conn, endpoints, params, nowMs);
+  let tokens;
+  try {
+    tokens = await requestToken(conn, endpoints, params, nowMs);
+  } catch (e) {
+    // There is no user grant here: invalid_grant means the client's own request (assertion, key, scopes) was refused.
+    if (e instanceof PluginError && e.code === 'invalid_grant') {
+      throw new ConfigError('client_grant_refused', `connection "${conn.name}": the provider refused the ${conn.mode === 'jwt_bearer' ? 'JWT-bearer assertion (check the key registered at the provider and assertion_claims)' : 'client-credentials request (check the client and its allowed scopes)'}`);
+    }
+    throw e;
+  }
   return { access_token: tokens.access_token, token_type: tokens.token_type, exp: Math.floor(nowMs / 1000) + (tokens.expires_in ?? DEFAULT_TOKEN_LIFETIME) };
 }
 

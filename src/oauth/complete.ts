@@ -5,6 +5,7 @@ import { openGrant, sealGrant, type Grant } from '../seal/grant.ts';
 import { openJson, sealJson } from '../seal/jwe.ts';
 import type { Keyring } from '../seal/keys.ts';
 import { openState, type AuthState } from '../seal/state.ts';
+import { AUTHORIZE_PRESETS } from '../providers/authorize-presets.ts';
 import { resolveEndpoints, type Endpoints } from './endpoints.ts';
 import { verifyIdToken, type Identity } from './id-token.ts';
 import { refreshLifetime, refreshTokenEnd, DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
@@ -45,7 +46,7 @@ const completionInvalid = () => new GrantError('grant_invalid', 'The authorizati
 export async function completeAuthorization(req: CompleteRequest): Promise<Completed> {
   const st = openState(req.sealedState, req.stateRing, req.conn.name, Math.floor(req.nowMs / 1000));
   if ((st.sub ?? '') !== (req.sub ?? '')) throw new InputError('state_binding_mismatch', 'The authorization was started for another user (sub).');
-  const endpoints = await resolveEndpoints(req.conn, req.nowMs, ['token_endpoint']);
+  const endpoints = await resolveEndpoints(req.conn, req.nowMs, [], AUTHORIZE_PRESETS);
   const code = checkCallback(req, st, endpoints);
   req.onSecret(code);
   // Keyed by the code (hashed) and the caller: a repeat returns the first result, sealed; another caller cannot.
@@ -127,7 +128,7 @@ async function identityOf(idToken: string, req: CompleteRequest, endpoints: Endp
   let ep = endpoints;
   if (!ep.jwks) {
     try {
-      ep = await resolveEndpoints(req.conn, req.nowMs, ['jwks_uri']);
+      ep = await resolveEndpoints(req.conn, req.nowMs, ['jwks_uri'], AUTHORIZE_PRESETS);
     } catch (e) {
       if (e instanceof PluginError && e.code === 'endpoint_missing') return undefined;
       throw e;

@@ -3,6 +3,7 @@ import { checkEndpointUrl, checkIssuerUrl, discoveryUrl } from '../config/urls.t
 import { ConfigError, ProviderError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
+import type { AuthorizePreset } from '../providers/authorize-presets.ts';
 import { PRESETS, resolvePresetUrl, type PresetName } from '../providers/presets.ts';
 
 /** The provider's endpoints, each as its setting / metadata name (RFC 8414, RFC 9126, OIDC Discovery). */
@@ -36,13 +37,15 @@ const DISCOVERY_TTL_MS = 3_600_000;
 const discoveryCache = new Map<string, { at: number; doc: Record<string, unknown> }>();
 
 /**
- * The endpoints an action needs (`need`): explicit settings first, then the preset, then OIDC discovery from the
- * issuer — fetched only when a needed endpoint is not known otherwise, once per warm process.
+ * The endpoints an action needs (the token endpoint and `also`): explicit settings first, then the preset, then OIDC
+ * discovery from the issuer — fetched only when a needed endpoint is not known otherwise, once per warm process.
+ * Actions that authorize pass the authorization side of the presets (`authorizing`); the others never carry it.
  */
-export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = []): Promise<Endpoints> {
+export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = [], authorizing?: Readonly<Record<PresetName, AuthorizePreset>>): Promise<Endpoints> {
   const need: readonly EndpointName[] = ['token_endpoint', ...also];
   const preset = conn.preset ? PRESETS[conn.preset] : undefined;
-  const known = (name: EndpointName): string | undefined => explicit(conn, name) ?? presetEndpoint(conn, name);
+  const auth = conn.preset ? authorizing?.[conn.preset] : undefined;
+  const known = (name: EndpointName): string | undefined => explicit(conn, name) ?? presetEndpoint(conn, name, auth);
   const discover = conn.issuer !== undefined && !preset && need.some((n) => known(n) === undefined);
   const doc = discover ? await discovery(conn, nowMs) : undefined;
   const out = { issInResponse: doc?.authorization_response_iss_parameter_supported === true, parRequired: doc?.require_pushed_authorization_requests === true } as Endpoints;
@@ -58,7 +61,7 @@ export async function resolveEndpoints(conn: Connection, nowMs: number, also: re
   if (missing) throw new ConfigError(missing === 'token_endpoint' ? 'token_endpoint_missing' : 'endpoint_missing', `connection "${conn.name}": the provider has no ${missing} (set it on the connection)`);
   const issuer = conn.issuer ?? preset?.issuer;
   if (issuer) out.issuer = issuer;
-  const idIssuer = typeof doc?.issuer === 'string' ? doc.issuer : preset?.oidc ? fillPlaceholders(conn, preset.oidc.issuer, true) : conn.issuer;
+  const idIssuer = typeof doc?.issuer === 'string' ? doc.issuer : auth?.oidc ? fillPlaceholders(conn, auth.oidc.issuer, true) : conn.issuer;
   if (idIssuer) out.idTokenIssuer = idIssuer;
   return out;
 }
@@ -68,10 +71,11 @@ function explicit(conn: Connection, name: EndpointName): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function presetEndpoint(conn: Connection, name: EndpointName): string | undefined {
+function presetEndpoint(conn: Connection, name: EndpointName, auth: AuthorizePreset | undefined): string | undefined {
   if (!conn.preset) return undefined;
   const preset = PRESETS[conn.preset];
-  const template = name === 'jwks_uri' ? preset.oidc?.jwks_uri : name === 'pushed_authorization_request_endpoint' ? undefined : preset[name];
+  const template = name === 'token_endpoint' || name === 'revocation_endpoint' ? preset[name]
+    : name === 'authorization_endpoint' ? auth?.authorization_endpoint : name === 'jwks_uri' ? auth?.oidc?.jwks_uri : undefined;
   return template === undefined ? undefined : fillPlaceholders(conn, template, false);
 }
 

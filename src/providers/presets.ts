@@ -1,5 +1,7 @@
 /**
- * Pinned OAuth 2.0 provider presets for confidential (server-side) web apps.
+ * Pinned OAuth 2.0 provider presets for confidential (server-side) web apps: what every action needs (token side).
+ * The authorization side (authorization endpoint, offline scopes, ID-token issuer) is in authorize-presets.ts, so
+ * the actions that never authorize do not carry it.
  * Facts and their sources are listed in docs/providers.md; keep the two in step.
  * A placeholder value is checked against its pattern before it reaches a URL, so a
  * customer-supplied value can never move an endpoint to a host outside the provider's domains.
@@ -10,26 +12,16 @@ export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'pr
 export interface ProviderPreset {
   /** OIDC issuer when the provider is OpenID Connect (used to validate ID tokens); omit if not OIDC or tenant-specific */
   issuer?: string;
-  authorization_endpoint: string;
   token_endpoint: string;
   revocation_endpoint?: string;
   /** client auth the provider documents for confidential web apps, first = default */
   token_auth: TokenAuthMethod[];
-  /** separator the provider expects between scopes in the scope parameter */
-  scope_separator: ' ' | ',';
-  /** scopes/params needed to obtain a refresh token, e.g. offline_access or access_type=offline */
-  offline: { scopes?: string[]; params?: Record<string, string> };
   /**
    * The refresh token's documented lifetime, output as `refresh_expires_at` when the provider does not say it in the
    * token response: `fixed` counts from the first authorization (a refresh keeps the original end), `idle` from the
    * token's last issue or use. Absent when undocumented or unlimited.
    */
   refresh_lifetime?: { days: number; kind: 'fixed' | 'idle' };
-  /**
-   * ID-token verification: the `iss` the ID token carries and the JWKS that signs it. `{tenantid}` stands for the
-   * token's own `tid` claim (Microsoft's multi-tenant issuer template); other `{name}` are the preset's placeholders.
-   */
-  oidc?: { issuer: string; jwks_uri: string };
   /** placeholders used in the URLs above, e.g. {tenant}, with default values and allowed pattern */
   placeholders?: Record<string, { default: string; pattern: string }>;
 }
@@ -55,36 +47,19 @@ const GUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-
 const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   google: {
     issuer: 'https://accounts.google.com',
-    authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
     token_endpoint: 'https://oauth2.googleapis.com/token',
     revocation_endpoint: 'https://oauth2.googleapis.com/revoke',
     token_auth: ['client_secret_post', 'client_secret_basic'],
-    scope_separator: ' ',
-    // prompt=consent: Google returns a refresh token only on first consent otherwise.
-    offline: { params: { access_type: 'offline', prompt: 'consent' } },
     // No fixed lifetime for apps in production (apps in "Testing" get 7-day refresh tokens): refresh_lifetime absent.
-    // code_challenge_methods_supported includes S256 in Google's discovery document.
-    // Discovery: issuer https://accounts.google.com (legacy "accounts.google.com" is also issued), JWKS v3 certs.
-    oidc: { issuer: 'https://accounts.google.com', jwks_uri: 'https://www.googleapis.com/oauth2/v3/certs' },
   },
 
   microsoft: {
-    // Issuer is per tenant (https://login.microsoftonline.com/{tenantid}/v2.0): omitted.
-    authorization_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
     token_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
     // No RFC 7009 revocation endpoint.
     token_auth: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
-    scope_separator: ' ',
-    offline: { scopes: ['offline_access'] },
     // A new refresh token comes with every refresh; the old one is not revoked. Keep the new one.
     // 90 days by default (24 h for SPA redirect URIs); each refresh returns a new refresh token with a new life.
     refresh_lifetime: { days: 90, kind: 'idle' },
-    // code_challenge: "recommended for all application types, both public and confidential clients".
-    // With common/organizations the ID token names the user's tenant: {tenantid} is filled from its tid claim.
-    oidc: {
-      issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
-      jwks_uri: 'https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys',
-    },
     placeholders: {
       // Directory (tenant) ID, verified domain (contoso.onmicrosoft.com), or common / organizations / consumers
       tenant: {
@@ -95,21 +70,13 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   },
 
   salesforce: {
-    // Issuer follows the login host: omitted (the oidc issuer below is a template).
-    authorization_endpoint: 'https://{login_host}/services/oauth2/authorize',
     token_endpoint: 'https://{login_host}/services/oauth2/token',
     revocation_endpoint: 'https://{login_host}/services/oauth2/revoke',
     // Discovery document: client_secret_post, client_secret_basic (and private_key_jwt, not listed: the
     // assertion audience for the web server flow is not documented, and this preset has no fixed issuer).
     token_auth: ['client_secret_post', 'client_secret_basic'],
-    scope_separator: ' ',
-    // refresh_token (alias offline_access) must also be allowed on the connected/external client app.
-    offline: { scopes: ['refresh_token'] },
     // "Refresh token rotation" is an app setting.
     // Refresh token lifetime is an admin policy on the app (default: valid until revoked): refresh_lifetime absent.
-    // Web server flow docs recommend PKCE (code_challenge / code_verifier).
-    // Discovery on the login host: issuer https://{login_host}, keys at /id/keys.
-    oidc: { issuer: 'https://{login_host}', jwks_uri: 'https://{login_host}/id/keys' },
     placeholders: {
       // login.salesforce.com, test.salesforce.com (sandbox), or a My Domain host such as acme.my.salesforce.com / acme--uat.sandbox.my.salesforce.com
       login_host: {
@@ -123,58 +90,39 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   xero: {
     issuer: 'https://identity.xero.com',
-    authorization_endpoint: 'https://login.xero.com/identity/connect/authorize',
     token_endpoint: 'https://identity.xero.com/connect/token',
     revocation_endpoint: 'https://identity.xero.com/connect/revocation',
     token_auth: ['client_secret_basic'],
-    scope_separator: ' ',
-    offline: { scopes: ['offline_access'] },
     // "Unused refresh tokens expire after 60 days"; each refresh returns a replacement.
     refresh_lifetime: { days: 60, kind: 'idle' },
-    // PKCE is documented only for the separate "Auth Code with PKCE" app type (no client secret).
-    oidc: { issuer: 'https://identity.xero.com', jwks_uri: 'https://identity.xero.com/.well-known/openid-configuration/jwks' },
   },
 
   intuit: {
     issuer: 'https://oauth.platform.intuit.com/op/v1',
-    authorization_endpoint: 'https://appcenter.intuit.com/connect/oauth2',
     token_endpoint: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
     revocation_endpoint: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
     token_auth: ['client_secret_basic', 'client_secret_post'],
-    scope_separator: ' ',
-    // Refresh tokens come with every code exchange; no extra scope or parameter.
-    offline: {},
     // The value may change on refresh: always keep the latest.
     // 100 days, rolling (extended on each use); a five-year maximum also applies and is reported in the response.
     refresh_lifetime: { days: 100, kind: 'idle' },
-    oidc: { issuer: 'https://oauth.platform.intuit.com/op/v1', jwks_uri: 'https://oauth.platform.intuit.com/op/v1/jwks' },
   },
 
   hubspot: {
-    authorization_endpoint: 'https://app.hubspot.com/oauth/authorize',
     // Date-versioned API that replaces /oauth/v1 (sunset 2027-02-16); every parameter goes in the form body.
     token_endpoint: 'https://api.hubapi.com/oauth/2026-03/token',
     // Takes client_id, client_secret, token, token_type_hint in the form body.
     revocation_endpoint: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
     token_auth: ['client_secret_post'],
-    scope_separator: ' ',
-    offline: {},
     // Docs describe a long-term refresh token and say nothing of rotation.
     // pkce absent: the token reference lists code_verifier, but no code_challenge is documented for the authorize URL.
   },
 
   zoho: {
-    // OIDC issuer differs per data centre: omitted here (the oidc issuer below is a template).
-    authorization_endpoint: 'https://{accounts_domain}/oauth/v2/auth',
     token_endpoint: 'https://{accounts_domain}/oauth/v2/token',
     // No revocation_endpoint: Zoho's docs pass the token as a query parameter without client authentication,
     // not as an RFC 7009 form body.
     token_auth: ['client_secret_post', 'client_secret_basic'],
-    scope_separator: ',',
-    offline: { params: { access_type: 'offline', prompt: 'consent' } },
     // No documented expiry (at most 20 refresh tokens per user; the oldest is deleted): refresh_lifetime absent.
-    // code_challenge_methods_supported [plain, S256] in the discovery document.
-    oidc: { issuer: 'https://{accounts_domain}', jwks_uri: 'https://{accounts_domain}/oauth/v2/keys' },
     placeholders: {
       // Zoho Accounts server of the user's data centre (the accounts-server returned on the callback), e.g. accounts.zoho.eu
       accounts_domain: {
@@ -185,36 +133,26 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   },
 
   slack: {
-    authorization_endpoint: 'https://slack.com/oauth/v2/authorize',
     token_endpoint: 'https://slack.com/api/oauth.v2.access',
     // auth.revoke is a Web API method, not RFC 7009: not listed.
     token_auth: ['client_secret_basic', 'client_secret_post'],
-    scope_separator: ',',
-    // Refresh tokens exist only when token rotation is turned on for the app.
-    offline: {},
     // PKCE turns the app into a public client (one-way app setting): not for this confidential preset.
     // No oidc: oauth.v2.access returns no ID token (Sign in with Slack uses separate openid.connect.* methods).
   },
 
   dropbox: {
-    authorization_endpoint: 'https://www.dropbox.com/oauth2/authorize',
     token_endpoint: 'https://api.dropboxapi.com/oauth2/token',
     // /2/auth/token/revoke takes the access token as bearer, not RFC 7009: not listed.
     token_auth: ['client_secret_basic', 'client_secret_post'],
-    scope_separator: ' ',
-    offline: { params: { token_access_type: 'offline' } },
     // Refresh tokens are long-lived (no documented expiry): refresh_lifetime absent.
     // PKCE is documented for apps that cannot keep the secret (an app setting allows public clients).
   },
 
   box: {
-    authorization_endpoint: 'https://{box_account_host}/api/oauth2/authorize',
     token_endpoint: 'https://api.box.com/oauth2/token',
     // Takes client_id, client_secret and token in the form body.
     revocation_endpoint: 'https://api.box.com/oauth2/revoke',
     token_auth: ['client_secret_post'],
-    scope_separator: ' ',
-    offline: {},
     // Single-use refresh tokens; each one must be used within 60 days.
     refresh_lifetime: { days: 60, kind: 'idle' },
     placeholders: {
@@ -228,28 +166,18 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   linkedin: {
     issuer: 'https://www.linkedin.com/oauth',
-    authorization_endpoint: 'https://www.linkedin.com/oauth/v2/authorization',
     token_endpoint: 'https://www.linkedin.com/oauth/v2/accessToken',
     // No revocation endpoint confirmed: not listed.
     token_auth: ['client_secret_post'],
-    scope_separator: ' ',
-    // Refresh tokens only for approved (MDP) partners; nothing to request.
-    offline: {},
     // Refreshing keeps the refresh token's original 365-day TTL; rotation not documented.
     refresh_lifetime: { days: 365, kind: 'fixed' },
-    // PKCE is documented only for native apps, enabled by LinkedIn on request.
-    oidc: { issuer: 'https://www.linkedin.com/oauth', jwks_uri: 'https://www.linkedin.com/oauth/openid/jwks' },
   },
 
   zoom: {
-    authorization_endpoint: 'https://zoom.us/oauth/authorize',
     token_endpoint: 'https://zoom.us/oauth/token',
     // Basic client auth, token in the form body.
     revocation_endpoint: 'https://zoom.us/oauth/revoke',
     token_auth: ['client_secret_basic'],
-    // Scopes are normally set on the app; space is the conservative separator.
-    scope_separator: ' ',
-    offline: {},
     // Only the latest refresh token works for the next refresh.
     // Zoom support states 15 years; third-party guides say ~90 days: refresh_lifetime absent.
   },

@@ -3,6 +3,7 @@
  * PKCE S256, a random state, and what the provider needs to issue a refresh token; nothing secret in it.
  */
 import { describe, expect, it } from 'vitest';
+import { AUTHORIZE_PRESETS } from '../../src/providers/authorize-presets.ts';
 import { PRESETS, type PresetName } from '../../src/providers/presets.ts';
 import { CANARY, canaryKeys, sealingKey } from '../support/canary.ts';
 import { actionKit } from '../support/kit.ts';
@@ -18,7 +19,7 @@ describe.each(presets)('preset %s', (preset) => {
     const out = await run('start-authorization', { connection: preset, redirect_uri: REDIRECT });
     expect(out).toMatchObject({ status: 'ok', error_code: null });
     const url = new URL(String(out.authorization_url));
-    const expected = new URL(PRESETS[preset].authorization_endpoint.replace(/\{(\w+)\}/g, (_m, name: string) => PRESETS[preset].placeholders?.[name]?.default ?? ''));
+    const expected = new URL(AUTHORIZE_PRESETS[preset].authorization_endpoint.replace(/\{(\w+)\}/g, (_m, name: string) => PRESETS[preset].placeholders?.[name]?.default ?? ''));
     expect(url.protocol).toBe('https:');
     expect(url.origin).toBe(expected.origin);
     expect(url.pathname).toBe(expected.pathname);
@@ -29,9 +30,9 @@ describe.each(presets)('preset %s', (preset) => {
     expect(q.get('code_challenge_method')).toBe('S256');
     expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(q.get('state')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const offline = PRESETS[preset].offline;
+    const offline = AUTHORIZE_PRESETS[preset].offline;
     for (const [k, v] of Object.entries(offline.params ?? {})) expect(q.get(k)?.split(' ')).toContain(v);
-    const scopes = (q.get('scope') ?? '').split(PRESETS[preset].scope_separator);
+    const scopes = (q.get('scope') ?? '').split(AUTHORIZE_PRESETS[preset].scope_separator);
     for (const s of offline.scopes ?? []) expect(scopes).toContain(s);
     expect(String(out.sealed_state).split('.')).toHaveLength(5);
     // a second start is a different request: fresh state, verifier and sealed state
