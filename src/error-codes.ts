@@ -1,7 +1,7 @@
 /**
  * Every `error_code` an action can return, grouped by the Bubble `status` it maps to. Errors are made from
- * these codes only (the type system holds the code to them); src/error-docs.ts gives each its cause and
- * remedy, and docs/errors.md is rendered from both: the reference cannot miss a code.
+ * these codes only, each by the class of its status (the compiler holds them together, src/errors.ts);
+ * src/error-docs.ts gives each its cause and remedy, and docs/errors.md is rendered from both.
  */
 export type FailureStatus = 'reauthorization_required' | 'temporarily_unavailable' | 'misconfigured' | 'rejected';
 
@@ -32,8 +32,10 @@ const BY_STATUS = {
 } as const satisfies Record<FailureStatus, readonly string[]>;
 
 export type ErrorCode = (typeof BY_STATUS)[FailureStatus][number];
+/** The codes listed under one status: each error class in src/errors.ts takes only its own. */
+export type CodeOf<S extends FailureStatus> = (typeof BY_STATUS)[S][number];
 
-/** error code → status */
+/** error code → status (for the docs and tests; the actions get the status from the error's class) */
 export const ERROR_CODES = Object.fromEntries(
   (Object.entries(BY_STATUS) as [FailureStatus, readonly ErrorCode[]][]).flatMap(([status, codes]) => codes.map((c) => [c, status])),
 ) as Record<ErrorCode, FailureStatus>;

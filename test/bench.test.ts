@@ -14,12 +14,15 @@ const FIGURES = [
   /^refresh round trip/,
   /^cold read\+eval\+first call, Node 18: refresh-token/,
   /^cold read\+eval\+first call, Node 18: seal-token/,
+  /^cold read\+eval\+first call, Node 18: start-authorization/,
+  /^cold read\+eval\+first call, Node 18: complete-authorization/,
+  /^cold read\+eval\+first call, Node 18: revoke/,
   /^refresh-token server\.js bytes/,
 ];
 
-it('bench --quick writes its results: every figure, finite positive numbers, spread p25 ≤ p75', { timeout: 45_000 }, async () => {
+it('bench --quick writes its results: every figure, finite positive numbers, spread p25 ≤ p75', { timeout: 60_000 }, async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'bsa-bench-')), 'results.json'); // bench/results.json keeps the last full run
-  const { stdout } = await promisify(execFile)(process.execPath, ['scripts/bench/index.mjs', '--quick', '--no-build', `--out=${out}`], { timeout: 40_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['scripts/bench/index.mjs', '--quick', '--no-build', `--out=${out}`], { timeout: 55_000 });
   expect(stdout).toContain(`Node ${process.version}`);
   const results: unknown = JSON.parse(readFileSync(out, 'utf8'));
   expect(Array.isArray(results)).toBe(true);

@@ -8,57 +8,36 @@ export type SettingKind = 'string' | 'url' | 'issuer' | 'boolean' | 'number' | '
 export const MODES = ['oauth_bearer', 'client_credentials', 'jwt_bearer', 'api_key', 'hmac', 'aws_sigv4', 'jwt_signed', 'http_signature'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const SETTINGS: Readonly<Record<string, SettingKind>> = {
-  preset: 'string',
-  issuer: 'issuer',
-  authorization_endpoint: 'url',
-  token_endpoint: 'url',
-  revocation_endpoint: 'url',
-  pushed_authorization_request_endpoint: 'url',
-  jwks_uri: 'url',
-  /** push the authorization request (RFC 9126): the browser URL carries only client_id and request_uri */
-  use_par: 'boolean',
-  /** bind the grant's tokens to a key pair kept in the sealed grant (RFC 9449) */
-  use_dpop: 'boolean',
-  client_id: 'string',
-  client_secret: 'string',
-  private_key_jwk: 'object',
-  token_auth: 'string',
-  scopes: 'strings',
-  api_base_url: 'url',
-  allowed_hosts: 'strings',
-  allowed_methods: 'strings',
-  allowed_paths: 'strings',
-  allow_insecure_http: 'boolean',
-  /** seconds for one token-endpoint request (default 15) */
-  timeout: 'number',
-  mode: 'string',
-  assertion_claims: 'object',
-  api_key: 'string',
-  api_key_header: 'string',
-  api_key_query: 'string',
-  api_key_prefix: 'string',
-  hmac_secret: 'string',
-  hmac_preset: 'string',
-  hmac_header: 'string',
-  hmac_template: 'string',
-  hmac_algorithm: 'string',
-  hmac_encoding: 'string',
-  aws_access_key_id: 'string',
-  aws_secret_access_key: 'string',
-  aws_session_token: 'string',
-  aws_region: 'string',
-  aws_service: 'string',
-  jwt_alg: 'string',
-  jwt_private_jwk: 'object',
-  jwt_secret: 'string',
-  jwt_claims: 'object',
-  jwt_header: 'string',
-  sig_alg: 'string',
-  sig_key_id: 'string',
-  sig_key: 'string',
-  sig_components: 'strings',
+/**
+ * Every setting, by the kind of value it takes (one list per kind: the table is in every action bundle). Of note:
+ * - `use_par`: push the authorization request (RFC 9126): the browser URL carries only client_id and request_uri
+ * - `use_dpop`: bind the grant's tokens to a key pair kept in the sealed grant (RFC 9449)
+ * - `timeout`: seconds for one token-endpoint request (default 15)
+ */
+const BY_KIND: Record<SettingKind, string> = {
+  string: `
+    preset client_id client_secret token_auth mode api_key api_key_header api_key_query api_key_prefix
+    hmac_secret hmac_preset hmac_header hmac_template hmac_algorithm hmac_encoding aws_access_key_id
+    aws_secret_access_key aws_session_token aws_region aws_service jwt_alg jwt_secret jwt_header sig_alg
+    sig_key_id sig_key`,
+  url: `
+    authorization_endpoint token_endpoint revocation_endpoint pushed_authorization_request_endpoint jwks_uri
+    api_base_url`,
+  issuer: `
+    issuer`,
+  boolean: `
+    use_par use_dpop allow_insecure_http`,
+  number: `
+    timeout`,
+  strings: `
+    scopes allowed_hosts allowed_methods allowed_paths sig_components`,
+  object: `
+    private_key_jwk assertion_claims jwt_private_jwk jwt_claims`,
 };
+
+export const SETTINGS: Readonly<Record<string, SettingKind>> = Object.fromEntries(
+  (Object.entries(BY_KIND) as [SettingKind, string][]).flatMap(([kind, names]) => names.trim().split(/\s+/).map((n) => [n, kind])),
+);
 
 /** Settings whose values are secrets: redacted from every output, never echoed. */
 export const SECRET_SETTINGS = [

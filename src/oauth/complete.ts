@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
-import { GrantError, InputError, PluginError, ProviderError } from '../errors.ts';
+import { ConfigError, GrantError, InputError, PluginError, ProviderError } from '../errors.ts';
 import { openGrant, sealGrant, type Grant } from '../seal/grant.ts';
 import { openJson, sealJson } from '../seal/jwe.ts';
 import type { Keyring } from '../seal/keys.ts';
@@ -37,6 +37,7 @@ export interface Completed {
 const REPLAY_MS = 60_000;
 const COMPLETION_TYP = 'bsa-completion+jwe';
 const completionInvalid = () => new GrantError('grant_invalid', 'The authorization result could not be read. Start the authorization again.');
+const completionTooLarge = () => new InputError('grant_too_large', 'The authorization result is too large to keep.');
 
 /**
  * Complete authorization: checks the callback against the sealed state (state, RFC 9207 `iss`, the provider's
@@ -68,7 +69,7 @@ function checkCallback(req: CompleteRequest, st: AuthState, endpoints: Endpoints
   if (error !== null) {
     if (error === 'access_denied') throw new GrantError('access_denied', 'The user did not allow access (access_denied). Offer to connect again.');
     if (error === 'temporarily_unavailable' || error === 'server_error') throw new ProviderError('provider_unavailable', `The provider could not authorize now (${error}); try again later.`);
-    throw new PluginError('authorization_error', `The provider refused the authorization request (${/^[a-z_]{1,64}$/.test(error) ? error : 'unknown error'}); check the client settings and scopes.`);
+    throw new ConfigError('authorization_error', `The provider refused the authorization request (${/^[a-z_]{1,64}$/.test(error) ? error : 'unknown error'}); check the client settings and scopes.`);
   }
   const iss = params.get('iss');
   // RFC 9207: an `iss` naming another issuer is a mix-up attack; a missing one is refused when the provider sends it.
@@ -108,7 +109,7 @@ async function exchange(req: CompleteRequest, st: AuthState, endpoints: Endpoint
     throw e;
   }
   [tokens.access_token, tokens.refresh_token, tokens.id_token].forEach((t) => t && req.onSecret(t));
-  const identity = tokens.id_token && st.nonce ? await identityOf(tokens.id_token, req, endpoints, st.nonce) : undefined;
+  const identity = st.nonce ? await identityOf(tokens.id_token, req, endpoints, st.nonce) : undefined;
   const nowS = Math.floor(req.nowMs / 1000);
   const grant: Grant = { v: 1, conn: req.conn.name, at: tokens.access_token, exp: nowS + (tokens.expires_in ?? DEFAULT_TOKEN_LIFETIME), token_type: tokens.token_type, iat: nowS, gen: 0 };
   if (req.sub) grant.sub = req.sub;
@@ -117,14 +118,14 @@ async function exchange(req: CompleteRequest, st: AuthState, endpoints: Endpoint
   if (end !== undefined) grant.rt_exp = end;
   if (tokens.scope !== undefined) grant.scope = tokens.scope;
   if (st.dpop) grant.dpop = st.dpop;
-  return sealJson({ grant: sealGrant(grant, req.grantRing), ...(identity ? { identity } : {}) }, req.grantRing.current, COMPLETION_TYP, completionInvalid);
+  return sealJson({ grant: sealGrant(grant, req.grantRing), ...(identity ? { identity } : {}) }, req.grantRing.current, COMPLETION_TYP, completionTooLarge);
 }
 
 /**
- * The verified identity of an OpenID Connect sign-in. Without a known issuer and JWKS (a preset that is not OIDC)
- * the ID token is ignored: no subject or email comes out, and nothing unverified does.
+ * The verified identity of an OpenID Connect sign-in (`openid` was asked for). Without a known issuer and JWKS (a
+ * preset that is not OIDC) there is nothing to verify with: no subject or email comes out, and nothing unverified does.
  */
-async function identityOf(idToken: string, req: CompleteRequest, endpoints: Endpoints, nonce: string): Promise<Identity | undefined> {
+async function identityOf(idToken: string | undefined, req: CompleteRequest, endpoints: Endpoints, nonce: string): Promise<Identity | undefined> {
   let ep = endpoints;
   if (!ep.jwks) {
     try {
@@ -134,5 +135,8 @@ async function identityOf(idToken: string, req: CompleteRequest, endpoints: Endp
       throw e;
     }
   }
-  return ep.idTokenIssuer ? verifyIdToken(idToken, req.conn, ep, nonce, req.nowMs) : undefined;
+  if (!ep.idTokenIssuer) return undefined;
+  // OIDC Core §3.1.3.3: an OpenID Connect sign-in answers with an ID token; one without is not a sign-in.
+  if (!idToken) throw new InputError('id_token_invalid', 'The provider answered an OpenID Connect sign-in without an ID token: the sign-in is refused.');
+  return verifyIdToken(idToken, req.conn, ep, nonce, req.nowMs);
 }

@@ -61,7 +61,7 @@ export async function resolveEndpoints(conn: Connection, nowMs: number, also: re
   if (missing) throw new ConfigError(missing === 'token_endpoint' ? 'token_endpoint_missing' : 'endpoint_missing', `connection "${conn.name}": the provider has no ${missing} (set it on the connection)`);
   const issuer = conn.issuer ?? preset?.issuer;
   if (issuer) out.issuer = issuer;
-  const idIssuer = typeof doc?.issuer === 'string' ? doc.issuer : auth?.oidc ? fillPlaceholders(conn, auth.oidc.issuer, true) : conn.issuer;
+  const idIssuer = typeof doc?.issuer === 'string' ? pinTenant(doc.issuer, conn.issuer) : auth?.oidc ? fillPlaceholders(conn, auth.oidc.issuer, true) : conn.issuer;
   if (idIssuer) out.idTokenIssuer = idIssuer;
   return out;
 }
@@ -93,7 +93,9 @@ function fillPlaceholders(conn: Connection, template: string, keepTenantId: bool
   const marker = 'tenantid-placeholder';
   try {
     const filled = resolvePresetUrl(keepTenantId ? template.replace('{tenantid}', marker) : template, values);
-    return keepTenantId ? filled.replace(marker, '{tenantid}') : filled;
+    // A tenant given by its GUID pins the ID-token issuer to it (a domain cannot: the token names the GUID).
+    const tenant = values.tenant;
+    return keepTenantId ? filled.replace(marker, tenant && TENANT_GUID.test(tenant) ? tenant : '{tenantid}') : filled;
   } catch {
     throw new ConfigError('invalid_setting', `connection "${conn.name}": a ${conn.preset} preset setting (${Object.keys(preset.placeholders ?? {}).join(', ')}) is not valid`);
   }
@@ -127,6 +129,19 @@ async function discovery(conn: Connection, nowMs: number): Promise<Record<string
   }
   discoveryCache.set(issuer, { at: nowMs, doc: d });
   return d;
+}
+
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The ID-token issuer to expect: a `{tenantid}` template accepts every tenant (right for a multi-tenant app on
+ * `common` / `organizations`), so a connection configured for one tenant by its GUID is pinned to that tenant.
+ */
+export function pinTenant(template: string, configured: string | undefined): string {
+  if (!template.includes('{tenantid}') || !configured) return template;
+  const [head = '', tail = ''] = template.split('{tenantid}');
+  const segment = configured.startsWith(head) && configured.endsWith(tail) ? configured.slice(head.length, configured.length - tail.length) : '';
+  return TENANT_GUID.test(segment) ? configured : template;
 }
 
 /** The document's issuer is the configured one, or its `{tenantid}` template (Microsoft's common endpoints). */

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { JWKSNoMatchingKey, JWTClaimValidationFailed, JWTExpired } from 'jose/errors';
+import { JWKSNoMatchingKey, JWSInvalid, JWTClaimValidationFailed, JWTExpired, JWTInvalid } from 'jose/errors';
 import type { Connection } from '../config/connections.ts';
-import { InputError, ProviderError, PluginError } from '../errors.ts';
+import { ConfigError, InputError, ProviderError, PluginError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
 import type { Endpoints } from './endpoints.ts';
@@ -33,7 +33,7 @@ const jwksCache = new Map<string, { at: number; set: JSONWebKeySet }>();
 export async function verifyIdToken(idToken: string, conn: Connection, endpoints: Endpoints, nonce: string, nowMs: number): Promise<Identity> {
   const jwksUri = endpoints.jwks;
   const template = endpoints.idTokenIssuer;
-  if (!jwksUri || !template) throw new PluginError('endpoint_missing', `connection "${conn.name}": set issuer or jwks_uri to verify ID tokens`);
+  if (!jwksUri || !template) throw new ConfigError('endpoint_missing', `connection "${conn.name}": set issuer or jwks_uri to verify ID tokens`);
   // Microsoft's multi-tenant template: jose checks everything else; `iss` must then be the template filled with the
   // token's own (signed) `tid`.
   const templated = template.includes('{tenantid}');
@@ -83,10 +83,11 @@ function idTokenError(e: unknown): PluginError {
   if (e instanceof JWTClaimValidationFailed) {
     if (e.claim === 'iss') return new InputError('id_token_issuer', REFUSED('was issued by another issuer'));
     if (e.claim === 'aud') return new InputError('id_token_audience', REFUSED('was issued to another client (aud)'));
-    if (e.claim === 'iat') return new InputError('id_token_expired', REFUSED('is too old or dated in the future (check the server clock)'));
+    if (e.claim === 'iat' && e.reason === 'check_failed') return new InputError('id_token_expired', REFUSED('is too old or dated in the future (check the server clock)'));
     return new InputError('id_token_invalid', REFUSED(`has an unusable ${e.claim} claim`));
   }
   if (e instanceof JWTExpired) return new InputError('id_token_expired', REFUSED('has expired'));
   if (e instanceof PluginError) return e;
+  if (e instanceof JWTInvalid || e instanceof JWSInvalid) return new InputError('id_token_invalid', REFUSED('is not a well-formed JWT'));
   return new InputError('id_token_signature', REFUSED("is not signed by one of the issuer's keys"));
 }

@@ -32,7 +32,7 @@ const TOKEN = /^[\x20-\x7e]+$/;
  * Provider OAuth error codes (RFC 6749 §5.2) we know, and the code of ours each becomes. The provider's
  * `error_description` is never passed on: it is free text a provider may fill with what it was sent.
  */
-const OAUTH_ERRORS: Record<string, ErrorCode> = {
+const OAUTH_ERRORS = {
   invalid_grant: 'invalid_grant',
   invalid_client: 'invalid_client',
   invalid_request: 'invalid_request',
@@ -44,7 +44,7 @@ const OAUTH_ERRORS: Record<string, ErrorCode> = {
   slow_down: 'rate_limited',
   invalid_dpop_proof: 'invalid_dpop_proof',
   use_dpop_nonce: 'provider_unavailable',
-};
+} as const satisfies Record<string, ErrorCode>;
 
 /**
  * Turns a token-endpoint answer into a TokenSet or a typed error (RFC 6749 §5.1, §5.2).
@@ -80,7 +80,7 @@ export function providerFailure(res: GuardedResponse, json: Record<string, unkno
 }
 
 function oauthError(providerCode: string, status: number, peer: string, retryAfter?: number): PluginError {
-  const code = Object.prototype.hasOwnProperty.call(OAUTH_ERRORS, providerCode) ? OAUTH_ERRORS[providerCode]! : 'provider_error';
+  const code = Object.hasOwn(OAUTH_ERRORS, providerCode) ? OAUTH_ERRORS[providerCode as keyof typeof OAUTH_ERRORS] : 'provider_error';
   // The provider's code is shown only when it is one we know: an unknown one is provider text too.
   const said = code === 'provider_error' ? `an OAuth error this plugin does not know (HTTP ${status})` : `${providerCode} (HTTP ${status})`;
   const detail = `${peer} answered ${said}`;

@@ -44,8 +44,8 @@ export const grantInvalid = (): GrantError =>
     'The sealed grant could not be opened: it was changed, cut short, or sealed under a key this app no longer has. Authorize the connection again.',
   );
 
-const grantTooLarge = (): GrantError =>
-  new GrantError('grant_too_large', 'The tokens are too large to seal into a grant that could be opened again.');
+const grantTooLarge = (): InputError =>
+  new InputError('grant_too_large', 'The tokens are too large to seal into a grant that could be opened again.');
 
 export function sealGrant(grant: Grant, ring: Keyring): string {
   return sealJson(grant, ring.current, GRANT_TYP, grantTooLarge);

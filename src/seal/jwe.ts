@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { GrantError } from '../errors.ts';
+import type { InputError, GrantError } from '../errors.ts';
 import type { DerivedKey, Keyring } from './keys.ts';
 
 /**
@@ -24,7 +24,7 @@ export interface Opened {
  * Seals a JSON payload as a compact JWE (RFC 7516): `alg: dir`, `enc: A256GCM`, the derived key's kid.
  * One AES-256-GCM call with node:crypto; the format is the standard one (jose opens it, tests prove it).
  */
-export function sealJson(payload: object, key: DerivedKey, typ: string, tooLarge: () => GrantError): string {
+export function sealJson(payload: object, key: DerivedKey, typ: string, tooLarge: () => InputError): string {
   const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: key.kid, typ })).toString('base64url');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });

@@ -25,7 +25,7 @@ export interface AuthState {
 const stateInvalid = (): GrantError =>
   new GrantError('state_invalid', 'The sealed authorization state could not be opened. Start the authorization again.');
 
-const stateTooLarge = (): GrantError => new GrantError('state_too_large', 'The authorization state is too large to seal.');
+const stateTooLarge = (): InputError => new InputError('state_too_large', 'The authorization state is too large to seal.');
 
 export function sealState(state: Omit<AuthState, 'v' | 'exp'>, ring: Keyring, now: number): string {
   return sealJson({ v: 1, ...state, exp: now + STATE_MAX_AGE }, ring.current, STATE_TYP, stateTooLarge);

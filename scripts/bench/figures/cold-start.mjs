@@ -2,8 +2,9 @@
 /**
  * Figure, per built action: cold read + eval + first call on Node 18 (Bubble's server runtime). Each
  * sample is a fresh Node 18 process that times itself (scripts/bench/cold-child.mjs): readFileSync of
- * server.js, evaluation as the harness does, first call with realistic inputs (refresh-token: a valid
- * grant, so no network; seal-token: a seal). The peer is a minimal function file of the same shape
+ * server.js, evaluation as the harness does, first call with realistic inputs and no network (refresh-token:
+ * a valid grant; seal-token: a seal; start-authorization: a preset's URL; complete-authorization and revoke: an
+ * unusable state / grant, answered after the keys and connection are checked). The peer is a minimal function file of the same shape
  * (node:crypto HMAC, returns an object), measured the same way. Process spawns are interleaved.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,13 +34,16 @@ export default {
     const node18 = ensureNode18();
     const dir = mkdtempSync(join(tmpdir(), 'bsa-bench-'));
     try {
-      const keys = benchKeys({ bench: OFFLINE_CONNECTION });
+      const keys = benchKeys({ bench: OFFLINE_CONNECTION, google: { preset: 'google', client_id: 'x', client_secret: 'y' } });
       const minimal = join(dir, 'minimal.js');
       writeFileSync(minimal, MINIMAL_ACTION);
       const sealed = await sealGrant(pluginDir, keys, offlineSealProps('bench'));
       const cases = [
-        { name: 'refresh-token', props: { connection: 'bench', sealed_grant: sealed } },
-        { name: 'seal-token', props: offlineSealProps('bench') },
+        { name: 'refresh-token', props: { connection: 'bench', sealed_grant: sealed }, status: 'ok' },
+        { name: 'seal-token', props: offlineSealProps('bench'), status: 'ok' },
+        { name: 'start-authorization', props: { connection: 'google', redirect_uri: 'https://app.example/cb' }, status: 'ok' },
+        { name: 'complete-authorization', props: { connection: 'google', sealed_state: 'x', callback_url: 'https://app.example/cb?code=c&state=s' }, status: 'reauthorization_required' },
+        { name: 'revoke', props: { connection: 'bench', sealed_grant: 'x' }, status: 'reauthorization_required' },
       ];
       /** @type {import('../lib.mjs').FigureResult[]} */
       const results = [];
@@ -54,7 +58,7 @@ export default {
           const r = spawnSync(node18, [CHILD, spec], { encoding: 'utf8' });
           if (r.status !== 0) throw new Error(`cold sample failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
           const out = JSON.parse(r.stdout);
-          if (out.status !== 'ok') throw new Error(`cold sample of ${spec} answered ${out.status}`);
+          if (out.status !== (spec === peerSpec ? 'ok' : c.status)) throw new Error(`cold sample of ${spec} answered ${out.status}`);
           return /** @type {number} */ (out.ms);
         };
         const samples = await interleave({ ours: sample(oursSpec), peer: sample(peerSpec), rounds: quick ? 4 : 25, warmup: 1 });
