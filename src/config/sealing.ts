@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.ts';
-import { keyringFrom, parseSealingKey, type Keyring, type SealPurpose } from '../seal/keys.ts';
+import { deriveKey, parseSealingKey, type DerivedKey, type Keyring, type SealPurpose } from '../seal/keys.ts';
 import { KEY, keyValue, type PluginKeys } from './keys.ts';
 
 /**
- * Keyrings already derived in this warm process. Checking a key's strength and deriving it cost more than
- * the AES call they serve, so each is done once per key per process. Entries are keyed by a hash of the
- * key texts, so this table holds no key text of its own; a few entries cover every app sharing the process.
+ * Keys already judged and derived in this warm process. Judging a key's strength and deriving it cost more than
+ * the AES call they serve, so each is done once per key (and per purpose) per process — an action that needs two
+ * purposes (grant and authorization state) judges the key once. Entries are keyed by a hash of the key text, so
+ * this table holds no key text of its own; a few entries cover every app sharing the process.
  */
-const derived = new Map<string, Keyring>();
-const MAX_DERIVED = 16;
+const derived = new Map<string, DerivedKey>();
+const MAX_DERIVED = 32;
 
 /** The keyring for one purpose from the `Sealing key` and optional `Previous sealing key`. */
 export function sealingKeyring(keys: PluginKeys, purpose: SealPurpose): Keyring {
@@ -18,15 +19,17 @@ export function sealingKeyring(keys: PluginKeys, purpose: SealPurpose): Keyring 
     throw new ConfigError('sealing_key_missing', `${KEY.sealingKey} is not set: run npm run keygen (or openssl rand -base64 32) and paste the result into the plugin key`);
   }
   const previous = keyValue(keys, KEY.previousSealingKey);
-  const id = createHash('sha256').update(JSON.stringify([purpose, current, previous ?? null])).digest('base64url');
-  const hit = derived.get(id);
+  const ring: Keyring = { current: derive(current, KEY.sealingKey, purpose) };
+  return previous === undefined ? ring : { ...ring, previous: derive(previous, KEY.previousSealingKey, purpose) };
+}
+
+function derive(text: string, caption: string, purpose: SealPurpose): DerivedKey {
+  const id = createHash('sha256').update(text).digest('base64url');
+  const hit = derived.get(`${purpose}:${id}`);
   if (hit) return hit;
-  const ring = keyringFrom(
-    parseSealingKey(current, KEY.sealingKey),
-    previous === undefined ? undefined : parseSealingKey(previous, KEY.previousSealingKey),
-    purpose,
-  );
+  const bytes = parseSealingKey(text, caption);
   if (derived.size >= MAX_DERIVED) derived.clear();
-  derived.set(id, ring);
-  return ring;
+  // Both purposes at once: the key was judged and decoded already.
+  for (const p of ['grant', 'state'] as const) derived.set(`${p}:${id}`, deriveKey(bytes, p));
+  return derived.get(`${purpose}:${id}`) as DerivedKey;
 }
