@@ -1,4 +1,4 @@
-import { refreshIfExpiring } from '../../src/oauth/refresh.ts';
+import { refreshIfExpiring } from '../../src/grant/lifecycle.ts';
 import { bubbleAction } from '../_lib/action.ts';
 import { connectionAndKeys, grantOutputs, keepInputGrant } from '../_lib/common.ts';
 import { flag, optionalNumber } from '../_lib/props.ts';
