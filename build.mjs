@@ -77,6 +77,8 @@ function fieldsJson(fields, prefix) {
       ...(f.optional && { optional: true }),
       ...(f.default_val !== undefined && { default_val: f.default_val }),
       ...(f.options && { options: f.options.join(',') }),
+      ...(f.is_list && { is_list: true }),
+      ...(f.long_text && { long_text: true }),
     };
   });
   return out;
@@ -86,7 +88,7 @@ function fieldsJson(fields, prefix) {
 function outputsJson(outputs, prefix) {
   /** @type {Record<string, unknown>} */
   const out = {};
-  outputs.forEach((o, rank) => { out[`${prefix}_out_${o.name}`] = { caption: o.caption, name: o.name, value: o.value, rank }; });
+  outputs.forEach((o, rank) => { out[`${prefix}_out_${o.name}`] = { caption: o.caption, name: o.name, value: o.value, rank, ...(o.is_list && { is_list: true }) }; });
   return out;
 }
 

@@ -20,5 +20,7 @@ export const MANIFEST: Manifest = {
     plugin_api_version: '4',
   },
   keys: KEYS,
+  // Call API (plugin/actions/call-api.ts, actions/call-api/) is not shipped yet: its bundle is over DESIGN §7's 64 KB
+  // budget (docs/NOTES.md). It is built and tested once it fits.
   actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN],
 };

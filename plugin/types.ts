@@ -1,6 +1,6 @@
 /** Typed Bubble manifest data; build.mjs turns it into meta_data.json, shared_tech_params.json, params.json. */
 export type ValueType = 'text' | 'number' | 'boolean' | 'date';
-export type Editor = 'DynamicValue' | 'StaticText' | 'StaticNumber' | 'Checkbox' | 'Dropdown';
+export type Editor = 'DynamicValue' | 'StaticText' | 'StaticNumber' | 'Checkbox' | 'Dropdown' | 'key_value_list';
 
 export interface FieldDef {
   /** pinned Bubble field name = property name (DESIGN §5) */
@@ -12,6 +12,10 @@ export interface FieldDef {
   default_val?: string | number | boolean;
   /** Dropdown choices */
   options?: string[];
+  /** a list of values (Bubble's `is_list`) */
+  is_list?: boolean;
+  /** a multi-line text box in the editor */
+  long_text?: boolean;
   /** the tooltip shown in the Bubble editor: every field has one */
   doc: string;
 }
@@ -20,6 +24,8 @@ export interface OutputDef {
   name: string;
   caption: string;
   value: ValueType;
+  /** a list of values (Bubble's `is_list`) */
+  is_list?: boolean;
   /** for our docs only: Bubble's return_value has no tooltip */
   doc: string;
 }

@@ -17,7 +17,7 @@ const BY_STATUS = {
   ],
   reauthorization_required: [
     'grant_invalid', 'invalid_grant', 'no_refresh_token', 'state_invalid', 'state_expired', 'access_denied',
-    'authorization_code_invalid',
+    'authorization_code_invalid', 'api_unauthorized',
   ],
   temporarily_unavailable: [
     'timeout', 'network_error', 'rate_limited', 'provider_unavailable', 'bad_response', 'response_too_large',
@@ -28,6 +28,8 @@ const BY_STATUS = {
     'state_binding_mismatch', 'grant_too_large', 'state_too_large', 'invalid_redirect_uri', 'state_mismatch',
     'callback_issuer_mismatch', 'id_token_signature', 'id_token_issuer', 'id_token_audience', 'id_token_nonce',
     'id_token_expired', 'id_token_invalid',
+    'path_refused', 'path_not_allowed', 'method_not_allowed', 'host_not_allowed', 'header_invalid', 'header_not_allowed',
+    'address_not_allowed',
   ],
 } as const satisfies Record<FailureStatus, readonly string[]>;
 

@@ -54,6 +54,7 @@ export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
   state_expired: { cause: 'The authorization took longer than 10 minutes.', fix: 'Start the authorization again.' },
   access_denied: { cause: 'The user did not allow access at the provider (callback `error=access_denied`).', fix: 'Tell the user the app was not connected; offer Start authorization again.' },
   authorization_code_invalid: { cause: 'The provider refused the authorization code: already used, expired (a few minutes), or from another request.', fix: 'Start the authorization again; run Complete authorization once per callback.' },
+  api_unauthorized: { cause: 'The API refused the access token (HTTP 401) again right after a refresh: the grant no longer gives access.', fix: reconnect },
   // the provider or the network
   timeout: { cause: 'The provider did not answer in time.', fix: retry },
   network_error: { cause: 'The provider could not be reached, or the connection broke.', fix: retry },
@@ -80,4 +81,12 @@ export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
   id_token_expired: { cause: 'The ID token has expired, is too old, or is dated in the future.', fix: 'Check the server clock; start the authorization again.' },
   id_token_invalid: { cause: 'The ID token is not a JWT or lacks a usable subject.', fix: 'Start the authorization again; report the provider if it persists.' },
   state_too_large: { cause: 'The authorization state is too large to seal.', fix: 'Shorten the redirect URI.' },
+  // Call API egress
+  path_refused: { cause: 'The Call API path could leave the API base URL: `.` or `..` segments (in any encoding), `//`, an absolute URL, `@`, a backslash, an encoded `/` or `\\` (%2F, %5C), a control character or a #fragment.', fix: 'Pass a plain path under the base, e.g. `users/42?expand=1`; percent-encode `@` as `%40`.' },
+  path_not_allowed: { cause: 'The Call API path is not under any of the connection\'s `allowed_paths` (`*` matches within one segment only).', fix: 'Call a path the connection allows, or add its prefix to `allowed_paths`.' },
+  method_not_allowed: { cause: 'The Call API method is not in the connection\'s `allowed_methods` (never more than GET, HEAD, POST, PUT, PATCH, DELETE).', fix: 'Use an allowed method, or add it to `allowed_methods`.' },
+  host_not_allowed: { cause: 'The request would go to a host outside the connection\'s `allowed_hosts` (default: the host of `api_base_url`).', fix: 'Add the host to `allowed_hosts` (exact, or `*.example.com` for one more label).' },
+  header_invalid: { cause: 'A Call API header name is not an HTTP token, a value has CR, LF, NUL or another control character, a header is given twice, or there are too many.', fix: 'Fix the header the message names.' },
+  header_not_allowed: { cause: 'A Call API header is one the HTTP client or the signing mode sets (Host, Content-Length, Connection, Authorization, Cookie, DPoP…), or one that overrides the method or path (X-HTTP-Method-Override, X-Original-URL…).', fix: 'Remove the header; credentials belong in the connection\'s settings.' },
+  address_not_allowed: { cause: 'The API host is, or resolves to, a private, loopback, link-local, metadata or otherwise reserved address (checked when connecting, so DNS rebinding is refused too).', fix: 'Use the API\'s public host name in `api_base_url`.' },
 };

@@ -29,7 +29,7 @@ declare namespace Bubble {
   type PropertyValue = string | number | boolean | Date | null | undefined | List<unknown> | Thing;
   type Properties = Readonly<Record<string, PropertyValue>>;
   /** Outputs: keyed by return_value name. */
-  type Outputs = Record<string, string | number | boolean | Date | null>;
+  type Outputs = Record<string, string | number | boolean | Date | null | (string | null)[]>;
 
   /** A server-side action: the whole server.js is one such function expression. */
   type ServerAction = (properties: Properties, context: ServerContext) => Promise<Outputs>;

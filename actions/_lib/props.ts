@@ -48,3 +48,43 @@ export function optionalScope(props: Bubble.Properties, name: string, maxLength:
   if (scope === undefined) throw new InputError('invalid_scope_input', `${name} must be scope names separated by spaces (no quotes, backslashes or control characters)`);
   return scope;
 }
+
+/** The items of a list field: a v4 list wrapper (async length/get), or a plain array. */
+async function listItems(props: Bubble.Properties, name: string, maxItems: number): Promise<unknown[]> {
+  const v = props[name] as unknown;
+  if (v === null || v === undefined || v === '') return [];
+  if (Array.isArray(v)) return v.slice(0, maxItems + 1);
+  const l = v as Partial<Bubble.List<unknown>>;
+  if (typeof l.length !== 'function' || typeof l.get !== 'function') throw new InputError('invalid_input', `${name} must be a list`);
+  const n = await l.length();
+  return n === 0 ? [] : l.get(0, Math.min(n, maxItems + 1));
+}
+
+/** A list of texts (e.g. JSON paths), each trimmed, empties dropped. */
+export async function textList(props: Bubble.Properties, name: string, maxItems: number, maxLength: number): Promise<string[]> {
+  const items = await listItems(props, name, maxItems);
+  if (items.length > maxItems) throw new InputError('invalid_input', `${name} has more than ${maxItems} entries`);
+  return items.map((x) => {
+    if (typeof x !== 'string' || x.length > maxLength) throw new InputError('invalid_input', `${name} must be texts of at most ${maxLength} characters`);
+    return x.trim();
+  }).filter(Boolean);
+}
+
+/**
+ * A key/value list field (Bubble's key_value_list editor, as for API parameters and headers): entries as
+ * `{ key, value }`, `[key, value]`, or a plain object; keys and values are text.
+ */
+export async function keyValueList(props: Bubble.Properties, name: string, maxItems = 64): Promise<[string, string][]> {
+  const raw = props[name] as unknown;
+  const items = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && typeof (raw as { get?: unknown }).get !== 'function'
+    ? Object.entries(raw as Record<string, unknown>).map(([key, value]) => ({ key, value }))
+    : await listItems(props, name, maxItems);
+  if (items.length > maxItems) throw new InputError('invalid_input', `${name} has more than ${maxItems} entries`);
+  return items.map((e) => {
+    const [k, v] = Array.isArray(e) ? e : [(e as { key?: unknown })?.key, (e as { value?: unknown })?.value];
+    if (typeof k !== 'string' || k.trim() === '' || (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
+      throw new InputError('invalid_input', `${name} entries must be a key and a text value`);
+    }
+    return [k.trim(), v === null || v === undefined ? '' : String(v)];
+  });
+}

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import vm from 'node:vm';
 
-/** @typedef {{ caption: string, name: string, editor: string, value?: string, optional?: boolean, default_val?: unknown }} Field */
-/** @typedef {{ name: string, value: string }} ReturnValue */
+/** @typedef {{ caption: string, name: string, editor: string, value?: string, optional?: boolean, default_val?: unknown, is_list?: boolean }} Field */
+/** @typedef {{ name: string, value: string, is_list?: boolean }} ReturnValue */
 /** @typedef {{ id: string, folder: string, dir: string, params: { display: string, type: string, fields: Record<string, Field>, return_value: Record<string, ReturnValue> }, run: (p: object, c: object) => Promise<Record<string, unknown>> }} LoadedAction */
 
 export class HarnessError extends Error {
@@ -77,9 +77,18 @@ export function bubbleProperties(action, props) {
   return out;
 }
 
-/** @param {unknown} v @param {Field} f */
+/** @param {unknown} v @param {Field} f @returns {unknown} */
 function coerce(v, f) {
   if (v === null || v === undefined) return null;
+  // Lists arrive as v4 list wrappers (async length/get), key/value lists as lists of { key, value }.
+  if (f.is_list) {
+    if (!Array.isArray(v)) throw new HarnessError(`field ${f.name}: not a list`);
+    return list(v.map((x) => coerce(x, { ...f, is_list: false })));
+  }
+  if (f.editor === 'key_value_list') {
+    const pairs = Array.isArray(v) ? v : Object.entries(/** @type {object} */ (v)).map(([key, value]) => ({ key, value }));
+    return list(pairs.map((p) => (Array.isArray(p) ? { key: String(p[0]), value: String(p[1]) } : { key: String(p.key), value: String(p.value) })));
+  }
   if (f.value === 'date') {
     const d = v instanceof Date ? v : new Date(/** @type {string | number} */ (v));
     if (Number.isNaN(d.getTime())) throw new HarnessError(`field ${f.name}: not a date`);
@@ -140,12 +149,15 @@ const TYPE_CHECKS = {
 export async function callAction(action, props, keys) {
   const outputs = await action.run(bubbleProperties(action, props), bubbleContext(keys));
   if (!outputs || typeof outputs !== 'object') throw new HarnessError(`${action.id} returned no object`);
-  const declared = new Map(Object.values(action.params.return_value).map((r) => [r.name, r.value]));
+  const declared = new Map(Object.values(action.params.return_value).map((r) => [r.name, r]));
   for (const [k, v] of Object.entries(outputs)) {
-    const type = declared.get(k);
-    if (!type) throw new HarnessError(`${action.id} returned undeclared output "${k}"`);
-    const check = TYPE_CHECKS[/** @type {keyof typeof TYPE_CHECKS} */ (type)];
-    if (v !== null && check && !check(v)) throw new HarnessError(`${action.id} output "${k}" is not a ${type}`);
+    const r = declared.get(k);
+    if (!r) throw new HarnessError(`${action.id} returned undeclared output "${k}"`);
+    const check = TYPE_CHECKS[/** @type {keyof typeof TYPE_CHECKS} */ (r.value)];
+    if (r.is_list && v !== null && !Array.isArray(v)) throw new HarnessError(`${action.id} output "${k}" is not a list`);
+    for (const x of r.is_list && Array.isArray(v) ? v : [v]) {
+      if (x !== null && check && !check(x)) throw new HarnessError(`${action.id} output "${k}" is not a ${r.value}${r.is_list ? ' list' : ''}`);
+    }
   }
   return outputs;
 }

@@ -19,7 +19,7 @@ const BY_KIND: Record<SettingKind, string> = {
     preset client_id client_secret token_auth mode api_key api_key_header api_key_query api_key_prefix
     hmac_secret hmac_preset hmac_header hmac_template hmac_algorithm hmac_encoding aws_access_key_id
     aws_secret_access_key aws_session_token aws_region aws_service jwt_alg jwt_secret jwt_header sig_alg
-    sig_key_id sig_key`,
+    sig_key_id sig_key hmac_secret_encoding hmac_value hmac_timestamp_header jwt_prefix jwt_kid`,
   url: `
     authorization_endpoint token_endpoint revocation_endpoint pushed_authorization_request_endpoint jwks_uri
     api_base_url`,
@@ -28,7 +28,7 @@ const BY_KIND: Record<SettingKind, string> = {
   boolean: `
     use_par use_dpop allow_insecure_http`,
   number: `
-    timeout`,
+    timeout jwt_ttl`,
   strings: `
     scopes allowed_hosts allowed_methods allowed_paths sig_components`,
   object: `

@@ -31,9 +31,11 @@ const cache = new Map<string, { token: ClientToken; renewAt: number }>();
 const inFlight = new Map<string, Promise<ClientToken>>();
 const MAX_CACHED = 64;
 
-export async function clientToken(conn: Connection, nowMs: number): Promise<ClientToken> {
+/** `renew`: the API refused the cached token (401) — get a new one even though it has not expired. */
+export async function clientToken(conn: Connection, nowMs: number, renew = false): Promise<ClientToken> {
   const key = createHash('sha256').update(JSON.stringify(conn)).digest('base64url');
   const nowS = Math.floor(nowMs / 1000);
+  if (renew) cache.delete(key);
   const hit = cache.get(key);
   if (hit && nowS < hit.renewAt) return hit.token;
   let flight = inFlight.get(key);

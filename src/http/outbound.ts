@@ -1,0 +1,176 @@
+/**
+ * The request Call API sends: node:http(s) rather than fetch, because the address check must run inside the
+ * connection's own DNS lookup (a pre-check could be answered differently at connect time: DNS rebinding).
+ * Same-origin redirects only, a size cap, a per-attempt timeout inside a total budget, retries for idempotent
+ * requests, and a fresh signature for every request sent. Errors name the rule, never the URL or a header value.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { PluginError, ProviderError } from '../errors.ts';
+import { checkAddress, checkEgress, type EgressPolicy } from './egress.ts';
+import { retryAfterSeconds } from './guarded-fetch.ts';
+
+export interface OutboundRequest { method: string; url: URL; headers: Record<string, string>; body?: Buffer }
+export interface OutboundResponse { status: number; headers: Record<string, string>; body: Buffer; attempts: number }
+export interface OutboundOptions {
+  timeoutMs: number;
+  /** total time for every attempt, redirect and wait; clamped to MAX_BUDGET_MS */
+  budgetMs: number;
+  maxBytes: number;
+  allowLoopback: boolean;
+  /** retries after the first attempt (idempotent requests only) */
+  retries: number;
+  /** POST / PATCH the caller knows to be safe to repeat (e.g. it sends an Idempotency-Key) */
+  idempotent: boolean;
+  /** re-checked on every request sent (redirects and the signer's changes included) */
+  policy: EgressPolicy;
+  lookup?: LookupFunction;
+  maxRedirects?: number;
+  /** called once per request sent: fresh timestamps, nonces, DPoP proofs */
+  sign: (req: OutboundRequest) => OutboundRequest | Promise<OutboundRequest>;
+}
+
+export const DEFAULT_BUDGET_MS = 30_000;
+/** far below the 150 s after which Bubble sends a workflow action again */
+export const MAX_BUDGET_MS = 120_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']); // idempotent by RFC 9110 §9.2.2
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 5_000;
+
+type Attempt = { ok: true; res: Omit<OutboundResponse, 'attempts'> } | { ok: false; error: PluginError };
+
+export async function outboundRequest(req: OutboundRequest, opts: OutboundOptions): Promise<OutboundResponse> {
+  const deadline = Date.now() + Math.min(Math.max(opts.budgetMs, 1), MAX_BUDGET_MS);
+  let current = { ...req, method: checkEgress(req.url, req.method, opts.policy) };
+  const canRetry = opts.idempotent || SAFE_METHODS.has(current.method);
+  let attempts = 0;
+  let failures = 0;
+  let hops = 0;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw budgetError(opts.budgetMs);
+    const signed = await opts.sign(copy(current));
+    checkEgress(signed.url, signed.method, opts.policy); // the signer may add a query parameter, never leave the policy
+    attempts++;
+    const out = await attempt(signed, Math.min(opts.timeoutMs, remaining), remaining < opts.timeoutMs ? opts.budgetMs : undefined, opts);
+    if (out.ok) {
+      const next = redirectTarget(out.res, current, hops, opts.maxRedirects ?? 3);
+      if (next) {
+        current = next;
+        hops++;
+        continue;
+      }
+    }
+    if (out.ok && !retryableStatus(out.res.status)) return { ...out.res, attempts };
+    // refused egress and oversize answers are not transient: never retried
+    if (!out.ok && !['network_error', 'timeout'].includes(out.error.code)) throw out.error;
+    const wait = canRetry && failures < opts.retries ? retryWait(out, ++failures) : undefined;
+    if (wait === undefined || Date.now() + wait >= deadline) {
+      if (out.ok) return { ...out.res, attempts };
+      throw out.error;
+    }
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+const retryableStatus = (status: number): boolean => status === 429 || status >= 500;
+const copy = (r: OutboundRequest): OutboundRequest => ({ ...r, url: new URL(r.url.href), headers: { ...r.headers } });
+const budgetError = (budgetMs: number): ProviderError =>
+  new ProviderError('timeout', `The API call did not complete within its ${Math.round(budgetMs / 1000)} s budget`);
+
+/** Retry-After when the server sends one (the caller gives up if it does not fit); else backoff with full jitter. */
+function retryWait(out: Attempt, failures: number): number {
+  const header = out.ok ? out.res.headers['retry-after'] : undefined;
+  const after = header === undefined ? undefined : retryAfterSeconds(new Headers([['retry-after', header]]), Date.now());
+  if (after !== undefined) return after * 1000;
+  return Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+}
+
+/** The next request when `res` is a redirect on the same origin, within the hop limit; else undefined (returned as is). */
+function redirectTarget(res: Omit<OutboundResponse, 'attempts'>, from: OutboundRequest, hops: number, maxRedirects: number): OutboundRequest | undefined {
+  const location = res.headers.location;
+  if (!REDIRECTS.has(res.status) || location === undefined || hops >= maxRedirects) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, from.url);
+  } catch {
+    return undefined;
+  }
+  // another origin is never followed, so no credential the signer adds can travel there
+  if (url.origin !== from.url.origin) return undefined;
+  url.hash = '';
+  const toGet = res.status === 303 ? from.method !== 'HEAD' : (res.status === 301 || res.status === 302) && from.method === 'POST';
+  if (!toGet) return { ...from, url };
+  const headers = Object.fromEntries(Object.entries(from.headers).filter(([k]) => !/^content-/i.test(k)));
+  return { method: 'GET', url, headers };
+}
+
+/** One request on a fresh connection (no pooled socket skips the lookup check). Never rejects. */
+function attempt(req: OutboundRequest, timeoutMs: number, budgetMs: number | undefined, opts: OutboundOptions): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const literal = req.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    try {
+      if (isIP(literal)) checkAddress(literal, opts.allowLoopback); // an IP literal is never looked up
+    } catch (e) {
+      resolve({ ok: false, error: e as PluginError });
+      return;
+    }
+    let settled = false;
+    const finish = (a: Attempt): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!a.ok) creq.destroy();
+      resolve(a);
+    };
+    const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
+    const transport = req.url.protocol === 'https:' ? https : http;
+    const creq = transport.request(req.url, { method: req.method, headers, agent: false, lookup: guardedLookup(opts.lookup ?? dnsLookup, opts.allowLoopback) });
+    const timer = setTimeout(() => finish({ ok: false, error: budgetMs === undefined
+      ? new ProviderError('timeout', `The API did not answer within ${Math.round(timeoutMs / 1000)} s`)
+      : budgetError(budgetMs) }), timeoutMs);
+    creq.on('error', (e) => finish({ ok: false, error: e instanceof PluginError ? e : new ProviderError('network_error', 'Could not reach the API (network error)') }));
+    creq.on('response', (res) => {
+      const tooLarge = (): void => finish({ ok: false, error: new ProviderError('response_too_large', `The API sent a response larger than ${opts.maxBytes} bytes`) });
+      if (Number(res.headers['content-length']) > opts.maxBytes) return tooLarge();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > opts.maxBytes) tooLarge();
+        else chunks.push(c);
+      });
+      res.on('error', () => finish({ ok: false, error: new ProviderError('network_error', 'The connection to the API broke') }));
+      res.on('end', () => finish({ ok: true, res: { status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks) } }));
+    });
+    creq.end(req.body);
+  });
+}
+
+const flatHeaders = (h: http.IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(Object.entries(h).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])));
+
+/**
+ * The connection's own DNS lookup, refusing when ANY resolved address is forbidden: the check and the connect
+ * use the same answer. Asks for all addresses whatever the caller wanted, and answers in the shape it asked for.
+ */
+export function guardedLookup(inner: LookupFunction, allowLoopback: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    inner(hostname, { ...options, all: true }, (err, result) => {
+      if (err) return callback(err, '');
+      const all: LookupAddress[] = typeof result === 'string' ? [{ address: result, family: isIP(result) }] : result;
+      try {
+        if (all.length === 0) throw new ProviderError('network_error', 'The API host name did not resolve');
+        for (const a of all) checkAddress(a.address, allowLoopback);
+      } catch (e) {
+        return callback(e as NodeJS.ErrnoException, '');
+      }
+      if (options.all) return callback(null, all);
+      const first = all[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
