@@ -90,7 +90,7 @@ export function modeSigner(conn: Connection): Signer {
 /** A signer's refusal of its settings, as the plugin's misconfigured error; the message names the setting, never a value. */
 export function signerError(conn: Connection, e: unknown): unknown {
   if (e instanceof SignError || e instanceof HttpSignatureError || e instanceof JwsKeyError) {
-    return new ConfigError('invalid_setting', `connection "${conn.name}" (${conn.mode}): ${e.message}`);
+    return new ConfigError('invalid_setting', `connection "${conn.name}" (${conn.mode}): ${e instanceof SignError ? `${e.setting} ` : ''}${e.message}`);
   }
   return e;
 }
