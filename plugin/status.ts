@@ -26,3 +26,11 @@ export const SUB_FIELD: FieldDef = {
   optional: true,
   doc: "Optional binding, e.g. Current User's unique id: the grant then opens only for the same value.",
 };
+
+/** Every action that returns a grant also returns when its refresh token ends (DESIGN §5). */
+export const REFRESH_EXPIRES_OUTPUT: OutputDef = {
+  name: 'refresh_expires_at',
+  caption: 'Refresh token expires at',
+  value: 'date',
+  doc: 'When the refresh token itself ends, when known (the provider says so, or its documentation fixes it): ask the user to reconnect before then.',
+};

@@ -13,6 +13,15 @@ export function connectionAndKeys(call: ActionCall): { conn: Connection; ring: K
   return { conn, ring, sub: optionalText(call.properties, 'sub', GRANT_LIMITS.sub) };
 }
 
+/** The grant outputs of an action before (or without) a grant: nothing sealed, nothing changed. */
+export const EMPTY_GRANT_OUTPUTS = {
+  sealed_grant: null as string | null,
+  grant_changed: false,
+  expires_at: null as Date | null,
+  refresh_expires_at: null as Date | null,
+  scope: null as string | null,
+};
+
 const dateOf = (s: number | undefined): Date | null => (s !== undefined && s > 0 ? new Date(s * 1000) : null);
 
 /**

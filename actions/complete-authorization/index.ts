@@ -1,15 +1,11 @@
 import { sealingKeyring } from '../../src/config/sealing.ts';
 import { completeAuthorization } from '../../src/oauth/complete.ts';
 import { bubbleAction } from '../_lib/action.ts';
-import { connectionAndKeys, grantOutputs } from '../_lib/common.ts';
+import { connectionAndKeys, EMPTY_GRANT_OUTPUTS, grantOutputs } from '../_lib/common.ts';
 import { optionalText } from '../_lib/props.ts';
 
 const EMPTY = {
-  sealed_grant: null as string | null,
-  grant_changed: false,
-  expires_at: null as Date | null,
-  refresh_expires_at: null as Date | null,
-  scope: null as string | null,
+  ...EMPTY_GRANT_OUTPUTS,
   subject: null as string | null,
   email: null as string | null,
 };

@@ -1,16 +1,12 @@
 import { refreshIfExpiring } from '../../src/grant/lifecycle.ts';
 import { bubbleAction } from '../_lib/action.ts';
-import { connectionAndKeys, grantOutputs, keepInputGrant } from '../_lib/common.ts';
+import { connectionAndKeys, EMPTY_GRANT_OUTPUTS, grantOutputs, keepInputGrant } from '../_lib/common.ts';
 import { flag, optionalNumber } from '../_lib/props.ts';
 
 const EMPTY = {
-  sealed_grant: null as string | null,
-  grant_changed: false,
+  ...EMPTY_GRANT_OUTPUTS,
   refreshed: false,
-  expires_at: null as Date | null,
   expires_in: null as number | null,
-  refresh_expires_at: null as Date | null,
-  scope: null as string | null,
   generation: null as number | null,
 };
 

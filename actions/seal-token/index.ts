@@ -1,15 +1,11 @@
 import { InputError } from '../../src/errors.ts';
 import { GRANT_LIMITS, sealGrant, type Grant } from '../../src/seal/grant.ts';
 import { bubbleAction, type ActionCall } from '../_lib/action.ts';
-import { connectionAndKeys, grantOutputs } from '../_lib/common.ts';
+import { connectionAndKeys, EMPTY_GRANT_OUTPUTS, grantOutputs } from '../_lib/common.ts';
 import { optionalDate, optionalScope, optionalText } from '../_lib/props.ts';
 
 const EMPTY = {
-  sealed_grant: null as string | null,
-  grant_changed: false,
-  expires_at: null as Date | null,
-  refresh_expires_at: null as Date | null,
-  scope: null as string | null,
+  ...EMPTY_GRANT_OUTPUTS,
   generation: null as number | null,
 };
 /** Tokens are opaque but printable and without spaces (RFC 6749 §A.12, §A.17). */

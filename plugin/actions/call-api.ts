@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const CALL_API: ActionDef = {
@@ -30,7 +30,7 @@ export const CALL_API: ActionDef = {
     { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'The grant, new when it was refreshed for this call.' },
     { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes when "Sealed grant" is new: save it (even when the call itself failed).' },
     { name: 'refreshed', caption: 'Refreshed', value: 'boolean', doc: 'yes when the call refreshed the grant first.' },
-    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'When the refresh token itself ends, when known.' },
+    REFRESH_EXPIRES_OUTPUT,
     ...STATUS_OUTPUTS,
   ],
 };

@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const COMPLETE_AUTHORIZATION: ActionDef = {
@@ -19,7 +19,7 @@ export const COMPLETE_AUTHORIZATION: ActionDef = {
     { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'The new grant: save it (e.g. on the User, behind privacy rules) and pass it to the other actions.' },
     { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes when a grant was made: save "Sealed grant".' },
     { name: 'expires_at', caption: 'Expires at', value: 'date', doc: 'When the access token expires.' },
-    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'When the refresh token itself ends, when known: ask the user to reconnect before then.' },
+    REFRESH_EXPIRES_OUTPUT,
     { name: 'scope', caption: 'Scope', value: 'text', doc: 'Scopes the provider granted.' },
     { name: 'subject', caption: 'Subject', value: 'text', doc: 'The user\'s stable id at the provider (the verified ID token\'s sub), for OpenID Connect providers.' },
     { name: 'email', caption: 'Email', value: 'text', doc: 'The user\'s email, only when granted and marked verified by the provider.' },

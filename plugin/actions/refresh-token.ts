@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const REFRESH_TOKEN: ActionDef = {
@@ -20,7 +20,7 @@ export const REFRESH_TOKEN: ActionDef = {
     { name: 'refreshed', caption: 'Refreshed', value: 'boolean', doc: 'yes when a token request was made and succeeded.' },
     { name: 'expires_at', caption: 'Expires at', value: 'date', doc: 'When the access token expires.' },
     { name: 'expires_in', caption: 'Expires in (s)', value: 'number', doc: 'Seconds until the access token expires.' },
-    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'When the refresh token itself ends, when known: ask the user to reconnect before then.' },
+    REFRESH_EXPIRES_OUTPUT,
     { name: 'scope', caption: 'Scope', value: 'text', doc: 'Scopes the provider granted.' },
     { name: 'generation', caption: 'Generation', value: 'number', doc: 'Refresh count: where two workflows may race, save only when it is higher than the stored one.' },
     ...STATUS_OUTPUTS,

@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const REVOKE: ActionDef = {
@@ -15,7 +15,7 @@ export const REVOKE: ActionDef = {
   outputs: [
     { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'Empty after a revoke; the grant you passed in when the revoke failed.' },
     { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes after a revoke: save the (empty) "Sealed grant", i.e. delete the stored one.' },
-    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'Always empty here (kept so every grant-returning action has it).' },
+    REFRESH_EXPIRES_OUTPUT,
     ...STATUS_OUTPUTS,
   ],
 };

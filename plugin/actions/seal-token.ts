@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const SEAL_TOKEN: ActionDef = {
@@ -20,7 +20,7 @@ export const SEAL_TOKEN: ActionDef = {
     { name: 'sealed_grant', caption: 'Sealed grant', value: 'text', doc: 'The sealed grant to store in place of the plain token.' },
     { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes when a grant was sealed: save "Sealed grant".' },
     { name: 'expires_at', caption: 'Expires at', value: 'date', doc: 'When the sealed access token expires (empty if unknown).' },
-    { name: 'refresh_expires_at', caption: 'Refresh token expires at', value: 'date', doc: 'When the refresh token itself ends, if given.' },
+    REFRESH_EXPIRES_OUTPUT,
     { name: 'scope', caption: 'Scope', value: 'text', doc: 'The scope sealed with the grant.' },
     { name: 'generation', caption: 'Generation', value: 'number', doc: 'Always 0 for a newly sealed grant.' },
     ...STATUS_OUTPUTS,
