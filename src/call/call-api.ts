@@ -30,6 +30,8 @@ export interface CallRequest {
   onSecret: (value: string) => void;
   /** the grant changed (refreshed or re-sealed): the adapter hands it back even if the call then fails */
   onGrant: (g: GrantInHand) => void;
+  /** set by callApi: when the call's budget ends (ms) */
+  deadline?: number;
 }
 
 export interface CallResult {
@@ -60,13 +62,12 @@ export async function callApi(req: CallRequest): Promise<CallResult> {
   const headers = checkHeaders(req.headers);
   const body = encodeBody(req, headers);
   const first: OutboundRequest = { method: req.method.toUpperCase(), url, headers, ...(body ? { body } : {}) };
-  let signer = await initialSigner(req, false);
-  let res = await send(req, first, policy, signer);
-  if (res.status === 401 && dpopNonceAsked(res, url)) res = await send(req, first, policy, signer);
+  // one budget for the whole call: the refresh, the retry after a 401 and a nonce round trip all come out of it
+  req.deadline = Date.now() + req.timeoutS * 1000;
+  let res = await send(req, first, policy, await initialSigner(req, false));
   if (res.status === 401 && BEARER_MODES.has(conn.mode)) {
     // The token was refused although it looked valid: get a new one once, try once more, never loop.
-    signer = await initialSigner(req, true);
-    res = await send(req, first, policy, signer);
+    res = await send(req, first, policy, await initialSigner(req, true));
     if (res.status === 401 && conn.mode === 'oauth_bearer') {
       throw new GrantError('api_unauthorized', 'The API refused the access token again right after a refresh (HTTP 401): authorize the connection again.');
     }
@@ -144,8 +145,14 @@ async function grantToken(req: CallRequest, force: boolean): Promise<BearerToken
   return { token: g.grant.at, type: g.grant.token_type, dpop: g.grant.dpop };
 }
 
-function send(req: CallRequest, first: OutboundRequest, policy: EgressPolicy, signer: Signer): Promise<OutboundResponse> {
-  const budgetMs = req.timeoutS * 1000;
+/** One request (with its retries); a resource server's DPoP nonce challenge (RFC 9449 §9) is answered once. */
+async function send(req: CallRequest, first: OutboundRequest, policy: EgressPolicy, signer: Signer): Promise<OutboundResponse> {
+  const res = await sendOnce(req, first, policy, signer);
+  return res.status === 401 && dpopNonceAsked(res, first.url) ? sendOnce(req, first, policy, signer) : res;
+}
+
+function sendOnce(req: CallRequest, first: OutboundRequest, policy: EgressPolicy, signer: Signer): Promise<OutboundResponse> {
+  const budgetMs = Math.max(1, (req.deadline ?? Date.now() + req.timeoutS * 1000) - Date.now());
   return outboundRequest(first, {
     // one hung attempt may not eat the whole budget: half of it (at least 10 s) per attempt
     timeoutMs: Math.min(budgetMs, Math.max(10_000, Math.floor(budgetMs / 2))), budgetMs, maxBytes: MAX_RESPONSE, allowLoopback: req.conn.allow_insecure_http,
@@ -160,7 +167,7 @@ function send(req: CallRequest, first: OutboundRequest, policy: EgressPolicy, si
   });
 }
 
-/** A resource server asking for a DPoP nonce (RFC 9449 §9): remembered, and the request is sent once more. */
+/** A resource server asking for a DPoP nonce: remembered for the next proof. */
 function dpopNonceAsked(res: OutboundResponse, url: URL): boolean {
   const challenge = res.headers['www-authenticate'] ?? '';
   return /use_dpop_nonce/.test(challenge) && rememberDpopNonce(url, new Headers({ 'dpop-nonce': res.headers['dpop-nonce'] ?? '' }));
