@@ -6,7 +6,7 @@ import { openJson, sealJson } from '../seal/jwe.ts';
 import type { Keyring } from '../seal/keys.ts';
 import { openState, type AuthState } from '../seal/state.ts';
 import { AUTHORIZE_PRESETS } from '../providers/authorize-presets.ts';
-import { resolveEndpoints, type Endpoints } from './endpoints.ts';
+import { issuerMatches, resolveEndpoints, type Endpoints } from './endpoints.ts';
 import { verifyIdToken, type Identity } from './id-token.ts';
 import { refreshLifetime, refreshTokenEnd, DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
 import { singleFlight } from './single-flight.ts';
@@ -73,7 +73,9 @@ function checkCallback(req: CompleteRequest, st: AuthState, endpoints: Endpoints
   }
   const iss = params.get('iss');
   // RFC 9207: an `iss` naming another issuer is a mix-up attack; a missing one is refused when the provider sends it.
-  if (iss !== null ? iss !== endpoints.issuer : endpoints.issInResponse) {
+  // A preset whose issuer is per tenant or host (Microsoft, Salesforce) is checked against its ID-token issuer.
+  const expected = endpoints.issuer ?? endpoints.idTokenIssuer;
+  if (iss !== null ? expected !== undefined && !issuerMatches(expected, iss) : endpoints.issInResponse) {
     throw new InputError('callback_issuer_mismatch', 'The callback names another issuer (RFC 9207 iss): refused as a possible mix-up attack.');
   }
   const code = params.get('code');

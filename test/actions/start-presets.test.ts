@@ -10,7 +10,7 @@ import { actionKit } from '../support/kit.ts';
 
 const SEALING = sealingKey();
 const presets = Object.keys(PRESETS) as PresetName[];
-const connections = Object.fromEntries(presets.map((p) => [p, { preset: p, client_id: `client-of-${p}`, client_secret: `secret-${CANARY}-${p}` }]));
+const connections = Object.fromEntries(presets.map((p) => [p, { preset: p, client_id: `client-of-${p}`, client_secret: `secret-${CANARY}-${p}`, timeout: 2 }]));
 const { run } = actionKit(() => canaryKeys(connections, SEALING));
 const REDIRECT = 'https://myapp.bubbleapps.io/version-test/oauth-callback';
 
@@ -56,4 +56,18 @@ describe('inputs', () => {
     expect(await run('start-authorization', { connection: 'google', redirect_uri: REDIRECT, prompt: 'consent"><script>' })).toMatchObject({ status: 'rejected', error_code: 'invalid_input' });
     expect(await run('start-authorization', { connection: 'google' })).toMatchObject({ status: 'rejected', error_code: 'invalid_input' });
   });
+});
+
+describe('RFC 9207 iss for a preset whose issuer is per tenant (microsoft)', () => {
+  it('an iss of another host is refused before any request; the tenant template is accepted', async () => {
+    const started = await run('start-authorization', { connection: 'microsoft', redirect_uri: REDIRECT });
+    const state = new URL(String(started.authorization_url)).searchParams.get('state');
+    const callback = (iss: string) => `${REDIRECT}?code=c-1&state=${state}&iss=${encodeURIComponent(iss)}`;
+    const wrong = await run('complete-authorization', { connection: 'microsoft', sealed_state: started.sealed_state, callback_url: callback('https://login.attacker.example/x/v2.0') });
+    expect(wrong).toMatchObject({ status: 'rejected', error_code: 'callback_issuer_mismatch' });
+    // the right tenant-shaped issuer passes the check; the code exchange then cannot reach Microsoft from here
+    const right = await run('complete-authorization', { connection: 'microsoft', sealed_state: started.sealed_state, callback_url: callback('https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0') });
+    expect(right.error_code).not.toBe('callback_issuer_mismatch');
+    expect(right.status).toBe('temporarily_unavailable');
+  }, 20_000);
 });
