@@ -20,6 +20,8 @@ export interface Endpoints {
   issuer?: string;
   /** the `iss` ID tokens carry; `{tenantid}` stands for the token's `tid` claim (Microsoft's multi-tenant template) */
   idTokenIssuer?: string;
+  /** another `iss` the provider's ID tokens may carry (Google's legacy `accounts.google.com`) */
+  idTokenAlsoIssuer?: string;
   /** the provider says it sends RFC 9207 `iss` in authorization responses: a response without it is refused */
   issInResponse: boolean;
   /** the provider requires pushed authorization requests (RFC 9126 §5) */
@@ -63,6 +65,7 @@ export async function resolveEndpoints(conn: Connection, nowMs: number, also: re
   if (issuer) out.issuer = issuer;
   const idIssuer = typeof doc?.issuer === 'string' ? pinTenant(doc.issuer, conn.issuer) : auth?.oidc ? fillPlaceholders(conn, auth.oidc.issuer, true) : conn.issuer;
   if (idIssuer) out.idTokenIssuer = idIssuer;
+  if (!doc && auth?.oidc?.also_issuer) out.idTokenAlsoIssuer = auth.oidc.also_issuer;
   return out;
 }
 

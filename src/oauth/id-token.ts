@@ -38,7 +38,7 @@ export async function verifyIdToken(idToken: string, conn: Connection, endpoints
   // token's own (signed) `tid`.
   const templated = template.includes('{tenantid}');
   const clientId = conn.client_id as string;
-  const payload = await verifyWithJwks(idToken, conn, jwksUri, { ...(templated ? {} : { issuer: template }), audience: clientId, algorithms: ALGORITHMS, clockTolerance: SKEW_S, maxTokenAge: MAX_AGE_S, currentDate: new Date(nowMs), requiredClaims: ['sub', 'iat', 'exp', 'iss'] }, nowMs);
+  const payload = await verifyWithJwks(idToken, conn, jwksUri, { ...(templated ? {} : { issuer: endpoints.idTokenAlsoIssuer ? [template, endpoints.idTokenAlsoIssuer] : template }), audience: clientId, algorithms: ALGORITHMS, clockTolerance: SKEW_S, maxTokenAge: MAX_AGE_S, currentDate: new Date(nowMs), requiredClaims: ['sub', 'iat', 'exp', 'iss'] }, nowMs);
   if (templated && !(typeof payload.tid === 'string' && TENANT_ID.test(payload.tid) && payload.iss === template.replace('{tenantid}', payload.tid))) {
     throw new InputError('id_token_issuer', REFUSED('was issued by another issuer (tenant)'));
   }

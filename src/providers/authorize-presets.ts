@@ -15,7 +15,7 @@ export interface AuthorizePreset {
    * ID-token verification: the `iss` the ID token carries and the JWKS that signs it. `{tenantid}` stands for the
    * token's own `tid` claim (Microsoft's multi-tenant issuer template); other `{name}` are the preset's placeholders.
    */
-  oidc?: { issuer: string; jwks_uri: string };
+  oidc?: { issuer: string; jwks_uri: string; /** another `iss` the provider's ID tokens may carry */ also_issuer?: string };
 }
 
 export const AUTHORIZE_PRESETS: Readonly<Record<PresetName, AuthorizePreset>> = {
@@ -25,7 +25,8 @@ export const AUTHORIZE_PRESETS: Readonly<Record<PresetName, AuthorizePreset>> = 
     // prompt=consent: Google returns a refresh token only on first consent otherwise.
     offline: { params: { access_type: 'offline', prompt: 'consent' } },
     // Discovery: issuer https://accounts.google.com (legacy "accounts.google.com" is also issued), JWKS v3 certs.
-    oidc: { issuer: 'https://accounts.google.com', jwks_uri: 'https://www.googleapis.com/oauth2/v3/certs' },
+    // Google: "The value of iss in the ID token is equal to accounts.google.com or https://accounts.google.com".
+    oidc: { issuer: 'https://accounts.google.com', also_issuer: 'accounts.google.com', jwks_uri: 'https://www.googleapis.com/oauth2/v3/certs' },
   },
   microsoft: {
     // Issuer is per tenant (https://login.microsoftonline.com/{tenantid}/v2.0): omitted.
