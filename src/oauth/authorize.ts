@@ -89,8 +89,9 @@ function authorizationParams(req: StartRequest, redirectUri: string, extra: Reco
   Object.assign(params, preset?.offline.params ?? {}, extra);
   if (!params.nonce) delete params.nonce;
   if (req.loginHint) params.login_hint = req.loginHint;
-  // OIDC Core §11: offline_access is granted only with prompt=consent.
-  if (scopes.includes('offline_access')) params.prompt = mergePrompt(params.prompt, 'consent');
+  // OIDC Core §11: offline_access is granted only with prompt=consent. Presets say themselves what their provider
+  // needs (Microsoft issues refresh tokens without it, and a forced consent can fail where user consent is off).
+  if (!preset && scopes.includes('offline_access')) params.prompt = mergePrompt(params.prompt, 'consent');
   if (req.prompt) params.prompt = mergePrompt(params.prompt, req.prompt);
   return params;
 }

@@ -71,3 +71,10 @@ describe('RFC 9207 iss for a preset whose issuer is per tenant (microsoft)', () 
     expect(right.status).toBe('temporarily_unavailable');
   }, 20_000);
 });
+
+it('a preset is not forced into prompt=consent by offline_access (Microsoft issues refresh tokens without it)', async () => {
+  const out = await run('start-authorization', { connection: 'microsoft', redirect_uri: REDIRECT });
+  const q = new URL(String(out.authorization_url)).searchParams;
+  expect(q.get('scope')?.split(' ')).toContain('offline_access');
+  expect(q.get('prompt')).toBeNull();
+});
