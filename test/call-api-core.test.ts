@@ -42,7 +42,7 @@ const keys = (settings: Record<string, unknown>) => ({ 'Sealing key': SEALING, C
 function request(settings: Record<string, unknown>, extra: Partial<CallRequest> = {}): CallRequest {
   const k = keys(settings);
   return {
-    conn: resolveConnection(k, 'c'), ring: sealingKeyring(k, 'grant'), method: 'GET', path: '/items?x=1', query: [['y', '2']], headers: [],
+    conn: resolveConnection(k, 'c'), ring: () => sealingKeyring(k, 'grant'), method: 'GET', path: '/items?x=1', query: [['y', '2']], headers: [],
     bodyType: 'json', fields: ['data.items.0.id', 'data.missing'], timeoutS: 5, idempotent: false, onSecret: () => undefined, onGrant: () => undefined, ...extra,
   };
 }

@@ -77,7 +77,7 @@ const keysFor = (name: string, settings: Record<string, unknown>) =>
   ({ 'Sealing key': SEALING, Connections: JSON.stringify({ [name]: { api_base_url: base, allow_insecure_http: true, ...settings } }) });
 function call(settings: Record<string, unknown>, extra: Partial<CallRequest> = {}, name = 'c') {
   return callApi({
-    conn: resolveConnection(keysFor(name, settings), name), ring: RING, method: 'GET', path: '/items', query: [], headers: [], bodyType: 'json',
+    conn: resolveConnection(keysFor(name, settings), name), ring: () => RING, method: 'GET', path: '/items', query: [], headers: [], bodyType: 'json',
     fields: ['verified'], timeoutS: 5, idempotent: false, onSecret: () => undefined, onGrant: () => undefined, ...extra,
   });
 }

@@ -5,12 +5,16 @@ import type { Keyring } from '../../src/seal/keys.ts';
 import type { ActionCall } from './action.ts';
 import { optionalText } from './props.ts';
 
-/** The connection named by the `connection` field (default "default") and the grant keyring. */
-export function connectionAndKeys(call: ActionCall): { conn: Connection; ring: Keyring; sub: string | undefined } {
+/** The connection named by the `connection` field (default "default") and the caller's binding (`sub`). */
+export function connectionAndSub(call: ActionCall): { conn: Connection; sub: string | undefined } {
   const name = optionalText(call.properties, 'connection', 64) ?? DEFAULT_CONNECTION;
-  const conn = resolveConnection(call.context.keys, name);
-  const ring = sealingKeyring(call.context.keys, 'grant');
-  return { conn, ring, sub: optionalText(call.properties, 'sub', GRANT_LIMITS.sub) };
+  return { conn: resolveConnection(call.context.keys, name), sub: optionalText(call.properties, 'sub', GRANT_LIMITS.sub) };
+}
+
+/** …and the grant keyring. */
+export function connectionAndKeys(call: ActionCall): { conn: Connection; ring: Keyring; sub: string | undefined } {
+  const { conn, sub } = connectionAndSub(call);
+  return { conn, ring: sealingKeyring(call.context.keys, 'grant'), sub };
 }
 
 /** The grant outputs of an action before (or without) a grant: nothing sealed, nothing changed. */

@@ -1,8 +1,9 @@
 import { callApi, type BodyType } from '../../src/call/call-api.ts';
+import { sealingKeyring } from '../../src/config/sealing.ts';
 import { InputError } from '../../src/errors.ts';
 import type { GrantInHand } from '../../src/grant/lifecycle.ts';
 import { bubbleAction, type ActionCall } from '../_lib/action.ts';
-import { connectionAndKeys, grantOutputs } from '../_lib/common.ts';
+import { connectionAndSub, grantOutputs } from '../_lib/common.ts';
 import { flag, keyValueList, optionalNumber, optionalText, textList } from '../_lib/props.ts';
 
 const EMPTY = {
@@ -36,12 +37,14 @@ export default bubbleAction(
   'Call API',
   EMPTY,
   async (call) => {
-    const { conn, ring, sub } = connectionAndKeys(call);
+    const { conn, sub } = connectionAndSub(call);
     const p = call.properties;
     const bodyType = (optionalText(p, 'body_type', 8) ?? 'json') as BodyType;
     if (!BODY_TYPES.includes(bodyType)) throw new InputError('invalid_input', 'body_type must be json, form or text');
     const result = await callApi({
-      conn, ring, sub,
+      conn, sub,
+      // only bearer grants need the sealing key: other modes never judge or derive it
+      ring: () => sealingKeyring(call.context.keys, 'grant'),
       sealedGrant: p.sealed_grant,
       method: optionalText(p, 'method', 16) ?? 'GET',
       path: optionalText(p, 'path', 4096) ?? '/',

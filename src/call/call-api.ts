@@ -13,7 +13,8 @@ export type BodyType = 'json' | 'form' | 'text';
 
 export interface CallRequest {
   conn: Connection;
-  ring: Keyring;
+  /** the grant keyring, asked for only when the mode uses a grant */
+  ring: () => Keyring;
   sub?: string | undefined;
   sealedGrant?: unknown;
   method: string;
@@ -139,7 +140,7 @@ async function grantToken(req: CallRequest, force: boolean): Promise<BearerToken
   if (req.sealedGrant === undefined || req.sealedGrant === null || req.sealedGrant === '') {
     throw new InputError('invalid_input', `sealed_grant is required for connection "${req.conn.name}" (mode oauth_bearer)`);
   }
-  const g = await refreshIfExpiring({ conn: req.conn, ring: req.ring, sealedGrant: req.sealedGrant, sub: req.sub, minValidity: MARGIN_S, force, onSecret: req.onSecret });
+  const g = await refreshIfExpiring({ conn: req.conn, ring: req.ring(), sealedGrant: req.sealedGrant, sub: req.sub, minValidity: MARGIN_S, force, onSecret: req.onSecret });
   if (g.refreshed || g.sealed !== req.sealedGrant) req.onGrant(g);
   req.sealedGrant = g.sealed;
   return { token: g.grant.at, type: g.grant.token_type, dpop: g.grant.dpop };
