@@ -40,7 +40,10 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5_000;
 
-type Attempt = { ok: true; res: Omit<OutboundResponse, 'attempts'> } | { ok: false; error: PluginError };
+/** What one request sent came back with: the answer, or the error that ended it. */
+type Attempt = Omit<OutboundResponse, 'attempts'> | PluginError;
+// only these may be retried: a refused address or an oversize answer would come back the same
+const TRANSIENT = new Set(['network_error', 'timeout']);
 
 export async function outboundRequest(req: OutboundRequest, opts: OutboundOptions): Promise<OutboundResponse> {
   const deadline = Date.now() + Math.min(Math.max(opts.budgetMs, 1), MAX_BUDGET_MS);
@@ -51,40 +54,44 @@ export async function outboundRequest(req: OutboundRequest, opts: OutboundOption
   let hops = 0;
   for (;;) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw budgetError(opts.budgetMs);
+    if (remaining <= 0) throw timeoutError(opts);
     const signed = await opts.sign(copy(current));
     checkEgress(signed.url, signed.method, opts.policy); // the signer may add a query parameter, never leave the policy
+    const literal = signed.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(literal)) checkAddress(literal, opts.allowLoopback); // an IP literal is never looked up
     attempts++;
-    const out = await attempt(signed, Math.min(opts.timeoutMs, remaining), remaining < opts.timeoutMs ? opts.budgetMs : undefined, opts);
-    if (out.ok) {
-      const next = redirectTarget(out.res, current, hops, opts.maxRedirects ?? 3);
-      if (next) {
-        current = next;
-        hops++;
-        continue;
-      }
+    const out = await attempt(signed, Math.min(opts.timeoutMs, remaining), opts);
+    const failed = out instanceof PluginError;
+    const next = failed ? undefined : redirectTarget(out, current, hops, opts.maxRedirects ?? 3);
+    if (next) {
+      current = next;
+      hops++;
+      continue;
     }
-    if (out.ok && !retryableStatus(out.res.status)) return { ...out.res, attempts };
-    // refused egress and oversize answers are not transient: never retried
-    if (!out.ok && !['network_error', 'timeout'].includes(out.error.code)) throw out.error;
+    if (failed ? !TRANSIENT.has(out.code) : !retryableStatus(out.status)) return result(out, attempts);
     const wait = canRetry && failures < opts.retries ? retryWait(out, ++failures) : undefined;
-    if (wait === undefined || Date.now() + wait >= deadline) {
-      if (out.ok) return { ...out.res, attempts };
-      throw out.error;
-    }
+    if (wait === undefined || Date.now() + wait >= deadline) return result(out, attempts);
     await new Promise((r) => setTimeout(r, wait));
   }
 }
 
+/** The answer with its attempt count, or the error thrown. */
+function result(out: Attempt, attempts: number): OutboundResponse {
+  if (out instanceof PluginError) throw out;
+  return { ...out, attempts };
+}
+
 const retryableStatus = (status: number): boolean => status === 429 || status >= 500;
 const copy = (r: OutboundRequest): OutboundRequest => ({ ...r, url: new URL(r.url.href), headers: { ...r.headers } });
-const budgetError = (budgetMs: number): ProviderError =>
-  new ProviderError('timeout', `The API call did not complete within its ${Math.round(budgetMs / 1000)} s budget`);
+/** one message for both limits: whichever ran out, the builder sees what to raise */
+const timeoutError = (opts: OutboundOptions): ProviderError =>
+  new ProviderError('timeout', `The API did not answer in time (${seconds(opts.timeoutMs)} s per attempt, ${seconds(Math.min(opts.budgetMs, MAX_BUDGET_MS))} s budget)`);
+const seconds = (ms: number): number => Math.round(ms / 1000);
 
 /** Retry-After when the server sends one (the caller gives up if it does not fit); else backoff with full jitter. */
 function retryWait(out: Attempt, failures: number): number {
-  const header = out.ok ? out.res.headers['retry-after'] : undefined;
-  const after = header === undefined ? undefined : retryAfterSeconds(new Headers([['retry-after', header]]), Date.now());
+  const header = out instanceof PluginError ? undefined : out.headers['retry-after'];
+  const after = header === undefined ? undefined : retryAfterSeconds(new Headers({ 'retry-after': header }), Date.now());
   if (after !== undefined) return after * 1000;
   return Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
 }
@@ -102,39 +109,31 @@ function redirectTarget(res: Omit<OutboundResponse, 'attempts'>, from: OutboundR
   // another origin is never followed, so no credential the signer adds can travel there
   if (url.origin !== from.url.origin) return undefined;
   url.hash = '';
-  const toGet = res.status === 303 ? from.method !== 'HEAD' : (res.status === 301 || res.status === 302) && from.method === 'POST';
+  // 303 turns anything but HEAD into a GET; 301 and 302 only a POST (RFC 9110 §15.4)
+  const toGet = res.status === 303 ? from.method !== 'HEAD' : res.status < 303 && from.method === 'POST';
   if (!toGet) return { ...from, url };
   const headers = Object.fromEntries(Object.entries(from.headers).filter(([k]) => !/^content-/i.test(k)));
   return { method: 'GET', url, headers };
 }
 
-/** One request on a fresh connection (no pooled socket skips the lookup check). Never rejects. */
-function attempt(req: OutboundRequest, timeoutMs: number, budgetMs: number | undefined, opts: OutboundOptions): Promise<Attempt> {
+/**
+ * One request on a fresh connection (no pooled socket skips the lookup check). Never rejects: the first outcome
+ * is kept, and later events (such as the error a destroy causes) change nothing.
+ */
+function attempt(req: OutboundRequest, timeoutMs: number, opts: OutboundOptions): Promise<Attempt> {
   return new Promise((resolve) => {
-    const literal = req.url.hostname.replace(/^\[(.*)\]$/, '$1');
-    try {
-      if (isIP(literal)) checkAddress(literal, opts.allowLoopback); // an IP literal is never looked up
-    } catch (e) {
-      resolve({ ok: false, error: e as PluginError });
-      return;
-    }
-    let settled = false;
     const finish = (a: Attempt): void => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
-      if (!a.ok) creq.destroy();
+      if (a instanceof PluginError) creq.destroy();
       resolve(a);
     };
     const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
     const transport = req.url.protocol === 'https:' ? https : http;
     const creq = transport.request(req.url, { method: req.method, headers, agent: false, lookup: guardedLookup(opts.lookup ?? dnsLookup, opts.allowLoopback) });
-    const timer = setTimeout(() => finish({ ok: false, error: budgetMs === undefined
-      ? new ProviderError('timeout', `The API did not answer within ${Math.round(timeoutMs / 1000)} s`)
-      : budgetError(budgetMs) }), timeoutMs);
-    creq.on('error', (e) => finish({ ok: false, error: e instanceof PluginError ? e : new ProviderError('network_error', 'Could not reach the API (network error)') }));
+    const timer = setTimeout(() => finish(timeoutError(opts)), timeoutMs);
+    creq.on('error', (e) => finish(e instanceof PluginError ? e : new ProviderError('network_error', 'Could not reach the API')));
     creq.on('response', (res) => {
-      const tooLarge = (): void => finish({ ok: false, error: new ProviderError('response_too_large', `The API sent a response larger than ${opts.maxBytes} bytes`) });
+      const tooLarge = (): void => finish(new ProviderError('response_too_large', `The response is over ${opts.maxBytes} bytes`));
       if (Number(res.headers['content-length']) > opts.maxBytes) return tooLarge();
       const chunks: Buffer[] = [];
       let size = 0;
@@ -143,8 +142,8 @@ function attempt(req: OutboundRequest, timeoutMs: number, budgetMs: number | und
         if (size > opts.maxBytes) tooLarge();
         else chunks.push(c);
       });
-      res.on('error', () => finish({ ok: false, error: new ProviderError('network_error', 'The connection to the API broke') }));
-      res.on('end', () => finish({ ok: true, res: { status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks) } }));
+      res.on('error', () => finish(new ProviderError('network_error', 'The connection to the API broke')));
+      res.on('end', () => finish({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks) }));
     });
     creq.end(req.body);
   });
@@ -162,15 +161,15 @@ export function guardedLookup(inner: LookupFunction, allowLoopback: boolean): Lo
     inner(hostname, { ...options, all: true }, (err, result) => {
       if (err) return callback(err, '');
       const all: LookupAddress[] = typeof result === 'string' ? [{ address: result, family: isIP(result) }] : result;
+      const first = all[0];
       try {
-        if (all.length === 0) throw new ProviderError('network_error', 'The API host name did not resolve');
+        if (!first) throw new ProviderError('network_error', 'The API host name did not resolve');
         for (const a of all) checkAddress(a.address, allowLoopback);
       } catch (e) {
         return callback(e as NodeJS.ErrnoException, '');
       }
-      if (options.all) return callback(null, all);
-      const first = all[0] as LookupAddress;
-      callback(null, first.address, first.family);
+      if (options.all) callback(null, all);
+      else callback(null, first.address, first.family);
     });
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Call API mode `api_key` (DESIGN §3): a static key in one header or one query parameter. Also home of what every
- * signer in src/sign shares: SignError and the RFC 9110 header checks (this file has no dependencies).
+ * signer in src/sign shares: SignError, `refuse` and the RFC 9110 header checks (this file has no dependencies).
  */
 
 /** Why a signer refused: `code` for the catalogue, `setting` names the field; the message never holds a value. */
@@ -15,19 +15,25 @@ export class SignError extends Error {
   }
 }
 
+/**
+ * Every refusal of the signers goes through here; the message reads after the setting's name ("api_key is not set"),
+ * and most refusals are of a setting's value, hence the default code.
+ */
+export function refuse(setting: string, message: string, code: SignErrorCode = 'invalid_setting'): never {
+  throw new SignError(code, setting, message);
+}
+
 /** RFC 9110 §5.6.2 `token`: the only characters a field name may hold. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** C0 controls and DEL are never valid in a field value (RFC 9110 §5.5); CR/LF would inject a header. */
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 export function headerName(name: string, setting: string): string {
-  if (!TOKEN.test(name)) throw new SignError('invalid_header_name', setting, 'is not a valid header name (RFC 9110 token: letters, digits, !#$%&\'*+-.^_`|~)');
-  return name;
+  return TOKEN.test(name) ? name : refuse(setting, 'must be an RFC 9110 token', 'invalid_header_name');
 }
 
-export function checkHeaderValue(value: string, setting: string, code: SignErrorCode = 'invalid_setting'): string {
-  if (CONTROL.test(value)) throw new SignError(code, setting, 'contains a control character (CR, LF, …), which no header value may hold');
-  return value;
+export function checkHeaderValue(value: string, setting: string, code?: SignErrorCode): string {
+  return CONTROL.test(value) ? refuse(setting, 'has a control character', code) : value;
 }
 
 /** `headers` without any field named `name` in another case: the caller cannot duplicate or override ours. */
@@ -51,18 +57,19 @@ export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 
 /** The request with the key added; the inputs are not modified. */
 export function applyApiKey(url: URL, headers: Readonly<Record<string, string>>, s: ApiKeySettings): { url: URL; headers: Record<string, string> } {
-  if (!s.key) throw new SignError('secret_missing', 'api_key', 'is not set');
-  checkHeaderValue(s.key, 'api_key', 'secret_invalid');
-  if (s.header !== undefined && s.query !== undefined) throw new SignError('setting_conflict', 'api_key_query', 'set api_key_header or api_key_query, not both');
+  const { key, query } = s;
+  if (!key) refuse('api_key', 'is not set', 'secret_missing');
+  checkHeaderValue(key, 'api_key', 'secret_invalid');
+  if (s.header !== undefined && query !== undefined) refuse('api_key_query', 'excludes api_key_header', 'setting_conflict');
   const prefix = checkHeaderValue(s.prefix ?? '', 'api_key_prefix');
   const out = new URL(url);
-  if (s.query !== undefined) {
-    if (!s.query) throw new SignError('invalid_setting', 'api_key_query', 'is empty: write the parameter name');
-    // A prefix such as "Bearer " is a header scheme; in a query it would only corrupt the key.
-    if (prefix) throw new SignError('setting_conflict', 'api_key_prefix', 'applies to api_key_header only, not to api_key_query');
-    out.searchParams.set(s.query, s.key); // replaces a same-name parameter the caller put in the path
-    return { url: out, headers: { ...headers } };
+  if (query === undefined) {
+    const name = headerName(s.header ?? DEFAULT_API_KEY_HEADER, 'api_key_header');
+    return { url: out, headers: { ...withoutHeader(headers, name), [name]: prefix + key } };
   }
-  const name = headerName(s.header ?? DEFAULT_API_KEY_HEADER, 'api_key_header');
-  return { url: out, headers: { ...withoutHeader(headers, name), [name]: prefix + s.key } };
+  if (!query) refuse('api_key_query', 'is empty');
+  // A prefix such as "Bearer " is a header scheme; in a query it would only corrupt the key.
+  if (prefix) refuse('api_key_prefix', 'is for api_key_header only', 'setting_conflict');
+  out.searchParams.set(query, key); // replaces a same-name parameter the caller put in the path
+  return { url: out, headers: { ...headers } };
 }

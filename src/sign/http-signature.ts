@@ -4,6 +4,7 @@
  * given. node:crypto does the math.
  */
 import { createHash, createHmac, createPrivateKey, constants, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { withoutHeader } from './api-key.ts';
 
 /** RFC 9421 §3.3 algorithms we sign with; nothing SHA-1, no RSA below 2048 bits. */
 export type SigAlg = 'hmac-sha256' | 'ed25519' | 'ecdsa-p256-sha256' | 'rsa-pss-sha512';
@@ -30,9 +31,19 @@ export class HttpSignatureError extends Error {
   override readonly name = 'HttpSignatureError';
 }
 
-/** The hash each algorithm signs with (RFC 9421 §3.3); Ed25519 hashes internally. */
-const HASH: Record<SigAlg, string | null> = { 'hmac-sha256': 'sha256', ed25519: null, 'ecdsa-p256-sha256': 'sha256', 'rsa-pss-sha512': 'sha512' };
+/**
+ * Per algorithm (RFC 9421 §3.3): the hash it signs with (Ed25519 hashes internally), the key it needs as keyKind
+ * names it (none: a shared secret), and that key in words.
+ */
+const ALGS: Record<SigAlg, [hash: string | null, kind?: string, needs?: string]> = {
+  'hmac-sha256': ['sha256'],
+  ed25519: [null, 'ed25519', 'an Ed25519 key'],
+  'ecdsa-p256-sha256': ['sha256', 'ec prime256v1', 'an EC P-256 key'],
+  'rsa-pss-sha512': ['sha512', 'rsa', 'an RSA key of at least 2048 bits'],
+};
 const PARAMS_ID = '"@signature-params": ';
+/** The `@signature-params` parameters, in the order of RFC 9421's B.2 and §4.3 examples. */
+const PARAMS = ['created', 'keyid', 'alg', 'expires', 'nonce', 'tag'] as const;
 const fail = (message: string): never => {
   throw new HttpSignatureError(message);
 };
@@ -50,9 +61,9 @@ export function signatureBase(req: SignableRequest, components: string[], params
     const id = `"${name}"${param === undefined ? '' : `;name="${param}"`}`;
     if (ids.includes(id)) fail(`${id} is covered twice`);
     ids.push(id);
-    const value = (name.startsWith('@') ? derivedValue(req, name, param) : fieldValue(req.headers, name)) ?? fail(`the covered component ${id} is absent from the request`);
+    const value = (name.startsWith('@') ? derivedValue(req, name, param) : fieldValue(req.headers, name)) ?? fail(`${id} is absent`);
     // a line break would let a value forge further base lines
-    if (/[\r\n]/.test(value)) fail(`${id} contains a line break`);
+    if (/[\r\n]/.test(value)) fail(`${id} has a line break`);
     return `${id}: ${value}`;
   });
   return [...lines, PARAMS_ID + paramsValue(ids, params)].join('\n');
@@ -61,15 +72,14 @@ export function signatureBase(req: SignableRequest, components: string[], params
 /** Signs the request; the returned headers replace any of the same name (case-insensitively) on the request. */
 export function signHttpMessage(req: SignableRequest, opts: HttpSignatureOptions): Record<string, string> {
   const label = opts.label ?? 'sig1';
-  if (!/^[a-z*][a-z0-9_.*-]*$/.test(label)) fail('the label must be a lower-case structured-field key');
+  if (!/^[a-z*][a-z0-9_.*-]*$/.test(label)) fail('the label must be a structured-field key');
   const added: Record<string, string> = {};
   if (req.body !== undefined && opts.components.some((c) => parseComponent(c).name === 'content-digest')) {
     added['content-digest'] = `sha-256=:${createHash('sha256').update(req.body).digest('base64')}:`;
-    const others = Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-digest');
-    req = { ...req, headers: { ...Object.fromEntries(others), ...added } };
+    req = { ...req, headers: { ...withoutHeader(req.headers, 'content-digest'), ...added } };
   }
-  const { created, keyId: keyid, expires, nonce, tag } = opts;
-  const base = signatureBase(req, opts.components, { created, keyid, alg: opts.includeAlg ? opts.alg : undefined, expires, nonce, tag });
+  // signatureBase reads only the PARAMS of its third argument
+  const base = signatureBase(req, opts.components, { ...opts, keyid: opts.keyId, alg: opts.includeAlg ? opts.alg : undefined });
   // the last base line is `"@signature-params": <value>`, and that value is exactly the Signature-Input member
   added['signature-input'] = `${label}=${base.slice(base.lastIndexOf('\n') + 1 + PARAMS_ID.length)}`;
   added.signature = `${label}=:${signBytes(opts.alg, opts.key, Buffer.from(base)).toString('base64')}:`;
@@ -77,11 +87,11 @@ export function signHttpMessage(req: SignableRequest, opts: HttpSignatureOptions
 }
 
 /** `name` or `name;name="…"` (quotes around the name optional); only `@query-param` takes, and needs, `name`. */
-function parseComponent(spec: string): { name: string; param?: string } {
-  const m = /^("?)(@?[a-z0-9!#$%&'*+.^_`|~-]+)\1(?:;name="([\x20\x21\x23-\x5b\x5d-\x7e]*)")?$/i.exec(spec.trim());
-  const name = m?.[2]?.toLowerCase() ?? '';
-  if (!m || (name === '@query-param') !== (m[3] !== undefined)) fail(`the component "${spec}" is not supported`);
-  return m?.[3] === undefined ? { name } : { name, param: m[3] };
+function parseComponent(spec: string): { name: string; param?: string | undefined } {
+  const [, , id = '', param] = /^("?)(@?[a-z0-9!#$%&'*+.^_`|~-]+)\1(?:;name="([\x20\x21\x23-\x5b\x5d-\x7e]*)")?$/i.exec(spec.trim()) ?? [];
+  const name = id.toLowerCase();
+  if (!name || (name === '@query-param') !== (param !== undefined)) fail(`"${spec}" is not supported`);
+  return { name, param };
 }
 
 /**
@@ -95,7 +105,7 @@ function derivedValue(req: SignableRequest, name: string, param?: string): strin
   if (name === '@query-param') {
     const values = [...url.searchParams].filter(([k]) => formEncode(k) === param).map(([, v]) => formEncode(v));
     // RFC 9421 §2.2.8: a repeated name must not be signed on its own
-    return values.length > 1 ? fail(`the query parameter "${param}" repeats; cover "@query" instead`) : values[0];
+    return values.length > 1 ? fail(`query parameter "${param}" repeats; cover "@query"`) : values[0];
   }
   const values: Record<string, string> = {
     '@method': req.method,
@@ -106,7 +116,7 @@ function derivedValue(req: SignableRequest, name: string, param?: string): strin
     '@path': url.pathname,
     '@query': requestTarget.slice(url.pathname.length) || '?',
   };
-  return Object.hasOwn(values, name) ? values[name] : fail(`the component "${name}" is not supported for requests`);
+  return Object.hasOwn(values, name) ? values[name] : fail(`"${name}" is not supported`);
 }
 
 /** RFC 9421 §2.1: every value of the field (any letter case), obs-fold to one space, trimmed, joined by `, `. */
@@ -117,10 +127,9 @@ function fieldValue(headers: Record<string, string>, name: string): string | und
   return values.length ? values.join(', ') : undefined;
 }
 
-/** The inner list of component identifiers, then the parameters in the order of RFC 9421's B.2 and §4.3 examples. */
+/** The inner list of component identifiers, then the parameters that are set. */
 function paramsValue(ids: string[], p: SignatureParams): string {
-  const entries = Object.entries({ created: p.created, keyid: p.keyid, alg: p.alg, expires: p.expires, nonce: p.nonce, tag: p.tag });
-  return `(${ids.join(' ')})${entries.map(([k, v]) => (v === undefined ? '' : `;${k}=${sfValue(k, v)}`)).join('')}`;
+  return `(${ids.join(' ')})${PARAMS.map((k) => (p[k] === undefined ? '' : `;${k}=${sfValue(k, p[k])}`)).join('')}`;
 }
 
 /** An sf-integer (whole seconds) or an sf-string (printable ASCII, `"` and `\` escaped). */
@@ -130,31 +139,34 @@ function sfValue(key: string, v: string | number): string {
 }
 
 function signBytes(alg: SigAlg, key: HttpSignatureOptions['key'], data: Buffer): Buffer {
-  if (!Object.hasOwn(HASH, alg)) fail(`the algorithm must be one of ${Object.keys(HASH).join(', ')}`);
-  if (alg === 'hmac-sha256') return createHmac('sha256', sharedSecret(key)).update(data).digest();
-  const k = privateKey(key);
-  const details = k.asymmetricKeyDetails ?? {};
-  const fits = alg === 'ed25519' ? k.asymmetricKeyType === 'ed25519'
-    : alg === 'ecdsa-p256-sha256' ? details.namedCurve === 'prime256v1'
-    : k.asymmetricKeyType?.startsWith('rsa') && (details.modulusLength ?? 0) >= 2048;
-  if (!fits) fail(`${alg} needs an ${alg === 'ed25519' ? 'Ed25519' : alg[0] === 'e' ? 'EC P-256' : 'RSA (at least 2048 bits)'} key`);
+  const [hash, kind, needs] = Object.hasOwn(ALGS, alg) ? ALGS[alg] : fail(`alg must be one of ${Object.keys(ALGS).join(', ')}`);
+  const text = typeof key === 'string' ? key.trim() : '';
+  if (!kind) {
+    // Node's base64 decoder reads the base64url alphabet too
+    if (!/^[\w+/-]+=*$/.test(text)) fail('hmac-sha256 needs a secret as base64 text');
+    return createHmac('sha256', Buffer.from(text, 'base64')).update(data).digest();
+  }
+  const k = privateKey(key, text);
+  if (keyKind(k) !== kind) fail(`${alg} needs ${needs}`);
   // node:crypto applies only the options that fit the key's type: ECDSA as raw r||s, RSA-PSS with a 64-byte salt
-  return sign(HASH[alg], data, { key: k, dsaEncoding: 'ieee-p1363', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 });
+  return sign(hash, data, { key: k, dsaEncoding: 'ieee-p1363', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 });
 }
 
-function sharedSecret(key: HttpSignatureOptions['key']): Buffer {
-  const text = typeof key === 'string' ? key.trim() : '';
-  // Node's base64 decoder reads the base64url alphabet too
-  return /^[\w+/-]+=*$/.test(text) ? Buffer.from(text, 'base64') : fail('hmac-sha256 needs the shared secret as base64 text');
+/**
+ * What signBytes compares with ALGS: `ed25519`, `ec <curve>`, `rsa` (RSA or RSA-PSS), and `weak` for any key under
+ * 2048 bits (NIST SP 800-131A); other types keep their own name, which no algorithm asks for.
+ */
+function keyKind(k: KeyObject): string | undefined {
+  const { namedCurve, modulusLength = 2048 } = k.asymmetricKeyDetails ?? {};
+  return modulusLength < 2048 ? 'weak' : namedCurve ? `ec ${namedCurve}` : k.asymmetricKeyType?.replace('-pss', '');
 }
 
 /** A private JWK (object or JSON text) or PEM; errors never quote the key. */
-function privateKey(key: HttpSignatureOptions['key']): KeyObject {
+function privateKey(key: HttpSignatureOptions['key'], text: string): KeyObject {
   try {
-    const text = typeof key === 'string' ? key.trim() : '';
     const jwk = typeof key !== 'string' ? key : text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     return jwk ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPrivateKey(text);
   } catch {
-    return fail('the signing key could not be read as a private JWK or PEM');
+    return fail('the key could not be read as a private JWK or PEM');
   }
 }

@@ -140,7 +140,7 @@ export function signSigV4(req: SigV4Request, creds: SigV4Credentials, opts: SigV
   const pairs = [...req.url.searchParams];
   if (opts.signQuery) {
     const expires = opts.expiresIn ?? 3600;
-    if (!Number.isInteger(expires) || expires < 1 || expires > MAX_EXPIRES) throw new RangeError(`expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES}`);
+    if (!Number.isInteger(expires) || expires < 1 || expires > MAX_EXPIRES) throw new RangeError(`expiresIn must be whole seconds from 1 to ${MAX_EXPIRES}`);
     pairs.push(['X-Amz-Algorithm', ALGORITHM], ['X-Amz-Credential', `${creds.accessKeyId}/${scope}`], ['X-Amz-Date', amzDate], ['X-Amz-Expires', `${expires}`], ['X-Amz-SignedHeaders', signedHeaders]);
     if (signedToken) pairs.push(['X-Amz-Security-Token', signedToken]);
   }
