@@ -43,7 +43,7 @@ export async function startAuthorization(req: StartRequest): Promise<Started> {
   const redirectUri = checkRedirectUri(req.redirectUri, conn.allow_insecure_http);
   const wantPar = conn.extra.use_par === true;
   const need: EndpointName[] = ['authorization_endpoint', ...(wantPar ? (['pushed_authorization_request_endpoint'] as const) : [])];
-  const endpoints = await resolveEndpoints(conn, req.nowMs, need, AUTHORIZE_PRESETS);
+  const endpoints = await resolveEndpoints(conn, req.nowMs, need, (p) => AUTHORIZE_PRESETS[p]);
   const verifier = random(32);
   const dpop = conn.extra.use_dpop === true ? newDpopKey() : undefined;
   const state = random(16);

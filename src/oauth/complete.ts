@@ -5,8 +5,10 @@ import { openGrant, sealGrant, type Grant } from '../seal/grant.ts';
 import { openJson, sealJson } from '../seal/jwe.ts';
 import type { Keyring } from '../seal/keys.ts';
 import { openState, type AuthState } from '../seal/state.ts';
-import { AUTHORIZE_PRESETS } from '../providers/authorize-presets.ts';
+import { OIDC_PRESETS } from '../providers/oidc-presets.ts';
+import type { PresetName } from '../providers/presets.ts';
 import { issuerMatches, resolveEndpoints, type Endpoints } from './endpoints.ts';
+import { withIdTokenIssuer } from './id-token-issuer.ts';
 import { verifyIdToken, type Identity } from './id-token.ts';
 import { refreshLifetime, refreshTokenEnd, DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
 import { singleFlight } from './single-flight.ts';
@@ -35,6 +37,8 @@ export interface Completed {
 
 /** Bubble may run an action twice: a repeat within this window returns the first result (the code is single-use). */
 const REPLAY_MS = 60_000;
+/** The preset endpoint only Complete uses: the JWKS of an OpenID Connect preset. */
+const jwksOf = (p: PresetName) => ({ jwks_uri: OIDC_PRESETS[p]?.jwks_uri });
 const COMPLETION_TYP = 'bsa-completion+jwe';
 const completionInvalid = () => new GrantError('grant_invalid', 'The authorization result could not be read. Start the authorization again.');
 const completionTooLarge = () => new InputError('grant_too_large', 'The authorization result is too large to keep.');
@@ -47,7 +51,7 @@ const completionTooLarge = () => new InputError('grant_too_large', 'The authoriz
 export async function completeAuthorization(req: CompleteRequest): Promise<Completed> {
   const st = openState(req.sealedState, req.stateRing, req.conn.name, Math.floor(req.nowMs / 1000));
   if ((st.sub ?? '') !== (req.sub ?? '')) throw new InputError('state_binding_mismatch', 'The authorization was started for another user (sub).');
-  const endpoints = await resolveEndpoints(req.conn, req.nowMs, [], AUTHORIZE_PRESETS);
+  const endpoints = withIdTokenIssuer(req.conn, await resolveEndpoints(req.conn, req.nowMs, [], jwksOf));
   const code = checkCallback(req, st, endpoints);
   req.onSecret(code);
   // Keyed by the code (hashed) and the caller: a repeat returns the first result, sealed; another caller cannot.
@@ -131,7 +135,7 @@ async function identityOf(idToken: string | undefined, req: CompleteRequest, end
   let ep = endpoints;
   if (!ep.jwks) {
     try {
-      ep = await resolveEndpoints(req.conn, req.nowMs, ['jwks_uri'], AUTHORIZE_PRESETS);
+      ep = withIdTokenIssuer(req.conn, await resolveEndpoints(req.conn, req.nowMs, ['jwks_uri'], jwksOf));
     } catch (e) {
       if (e instanceof PluginError && e.code === 'endpoint_missing') return undefined;
       throw e;

@@ -3,7 +3,6 @@ import { checkEndpointUrl, checkIssuerUrl, discoveryUrl } from '../config/urls.t
 import { ConfigError, ProviderError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
-import type { AuthorizePreset } from '../providers/authorize-presets.ts';
 import { PRESETS, resolvePresetUrl, type PresetName } from '../providers/presets.ts';
 
 /** The provider's endpoints, each as its setting / metadata name (RFC 8414, RFC 9126, OIDC Discovery). */
@@ -18,7 +17,9 @@ export interface Endpoints {
   jwks?: URL;
   /** the issuer when known: audience of client assertions, check of discovery documents, RFC 9207 `iss` */
   issuer?: string;
-  /** the `iss` ID tokens carry; `{tenantid}` stands for the token's `tid` claim (Microsoft's multi-tenant template) */
+  /** the issuer named by the discovery document, when one was read (may be Microsoft's `{tenantid}` template) */
+  discoveredIssuer?: string;
+  /** the `iss` ID tokens carry (set by src/oauth/id-token-issuer.ts, for the actions that authorize) */
   idTokenIssuer?: string;
   /** another `iss` the provider's ID tokens may carry (Google's legacy `accounts.google.com`) */
   idTokenAlsoIssuer?: string;
@@ -41,12 +42,13 @@ const discoveryCache = new Map<string, { at: number; doc: Record<string, unknown
 /**
  * The endpoints an action needs (the token endpoint and `also`): explicit settings first, then the preset, then OIDC
  * discovery from the issuer — fetched only when a needed endpoint is not known otherwise, once per warm process.
- * Actions that authorize pass the authorization side of the presets (`authorizing`); the others never carry it.
+ * Actions that authorize pass the preset endpoints only they use (`fromPreset`: the authorization endpoint, the
+ * JWKS); the others never carry those tables.
  */
-export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = [], authorizing?: Readonly<Record<PresetName, AuthorizePreset>>): Promise<Endpoints> {
+export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = [], fromPreset?: (preset: PresetName) => PresetExtras | undefined): Promise<Endpoints> {
   const need: readonly EndpointName[] = ['token_endpoint', ...also];
   const preset = conn.preset ? PRESETS[conn.preset] : undefined;
-  const auth = conn.preset ? authorizing?.[conn.preset] : undefined;
+  const auth = conn.preset ? fromPreset?.(conn.preset) : undefined;
   const known = (name: EndpointName): string | undefined => explicit(conn, name) ?? presetEndpoint(conn, name, auth);
   const discover = conn.issuer !== undefined && !preset && need.some((n) => known(n) === undefined);
   const doc = discover ? await discovery(conn, nowMs) : undefined;
@@ -63,9 +65,7 @@ export async function resolveEndpoints(conn: Connection, nowMs: number, also: re
   if (missing) throw new ConfigError(missing === 'token_endpoint' ? 'token_endpoint_missing' : 'endpoint_missing', `connection "${conn.name}": the provider has no ${missing} (set it on the connection)`);
   const issuer = conn.issuer ?? preset?.issuer;
   if (issuer) out.issuer = issuer;
-  const idIssuer = typeof doc?.issuer === 'string' ? pinTenant(doc.issuer, conn.issuer) : auth?.oidc ? fillPlaceholders(conn, auth.oidc.issuer, true) : conn.issuer;
-  if (idIssuer) out.idTokenIssuer = idIssuer;
-  if (!doc && auth?.oidc?.also_issuer) out.idTokenAlsoIssuer = auth.oidc.also_issuer;
+  if (typeof doc?.issuer === 'string') out.discoveredIssuer = doc.issuer;
   return out;
 }
 
@@ -74,31 +74,30 @@ function explicit(conn: Connection, name: EndpointName): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function presetEndpoint(conn: Connection, name: EndpointName, auth: AuthorizePreset | undefined): string | undefined {
+/** Preset endpoints kept outside the token-side table: the authorization endpoint (Start), the JWKS (Complete). */
+export interface PresetExtras {
+  authorization_endpoint?: string | undefined;
+  jwks_uri?: string | undefined;
+}
+
+function presetEndpoint(conn: Connection, name: EndpointName, auth: PresetExtras | undefined): string | undefined {
   if (!conn.preset) return undefined;
   const preset = PRESETS[conn.preset];
   const template = name === 'token_endpoint' || name === 'revocation_endpoint' ? preset[name]
-    : name === 'authorization_endpoint' ? auth?.authorization_endpoint : name === 'jwks_uri' ? auth?.oidc?.jwks_uri : undefined;
-  return template === undefined ? undefined : fillPlaceholders(conn, template, false);
+    : name === 'authorization_endpoint' || name === 'jwks_uri' ? auth?.[name] : undefined;
+  return template === undefined ? undefined : fillPlaceholders(conn, template);
 }
 
-/**
- * A preset template with the connection's placeholder values (tenant, login host…), each checked by pattern.
- * `{tenantid}` is kept when `keepTenantId` (it is filled from each ID token's own `tid`).
- */
-function fillPlaceholders(conn: Connection, template: string, keepTenantId: boolean): string {
+/** A preset template with the connection's placeholder values (tenant, login host…), each checked by pattern. */
+export function fillPlaceholders(conn: Connection, template: string): string {
   const preset = PRESETS[conn.preset as PresetName];
   const values: Record<string, string> = {};
   for (const [name, p] of Object.entries(preset.placeholders ?? {})) {
     const v = conn.extra[name];
     values[name] = typeof v === 'string' && v !== '' ? v : p.default;
   }
-  const marker = 'tenantid-placeholder';
   try {
-    const filled = resolvePresetUrl(keepTenantId ? template.replace('{tenantid}', marker) : template, values);
-    // A tenant given by its GUID pins the ID-token issuer to it (a domain cannot: the token names the GUID).
-    const tenant = values.tenant;
-    return keepTenantId ? filled.replace(marker, tenant && TENANT_GUID.test(tenant) ? tenant : '{tenantid}') : filled;
+    return resolvePresetUrl(template, values);
   } catch {
     throw new ConfigError('invalid_setting', `connection "${conn.name}": a ${conn.preset} preset setting (${Object.keys(preset.placeholders ?? {}).join(', ')}) is not valid`);
   }
@@ -132,19 +131,6 @@ async function discovery(conn: Connection, nowMs: number): Promise<Record<string
   }
   discoveryCache.set(issuer, { at: nowMs, doc: d });
   return d;
-}
-
-const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The ID-token issuer to expect: a `{tenantid}` template accepts every tenant (right for a multi-tenant app on
- * `common` / `organizations`), so a connection configured for one tenant by its GUID is pinned to that tenant.
- */
-export function pinTenant(template: string, configured: string | undefined): string {
-  if (!template.includes('{tenantid}') || !configured) return template;
-  const [head = '', tail = ''] = template.split('{tenantid}');
-  const segment = configured.startsWith(head) && configured.endsWith(tail) ? configured.slice(head.length, configured.length - tail.length) : '';
-  return TENANT_GUID.test(segment) ? configured : template;
 }
 
 /** The document's issuer is the configured one, or its `{tenantid}` template (Microsoft's common endpoints). */
