@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, InputError } from '../errors.ts';
 import { isLoopbackHost } from '../config/urls.ts';
+import { HTTP_TOKEN } from './field-syntax.ts';
 
 export interface EgressPolicy {
   allowedHosts: string[];
@@ -147,14 +148,13 @@ const REFUSED_HEADERS: [RegExp, string][] = [
   [/^x-(http-method-override|http-method|method-override|original-url|rewrite-url|forwarded-host)$/, 'overrides the method or path'],
   [/^proxy-/, 'is for proxies'],
 ];
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
 
 /** The workflow's headers, checked; names lower-cased. */
 export function checkHeaders(headers: [string, string][]): Record<string, string> {
   if (headers.length > 64) throw new InputError('header_invalid', 'More than 64 headers');
   const out = new Map<string, string>();
   for (const [name, value] of headers) {
-    if (!TOKEN.test(name)) throw new InputError('header_invalid', 'A header name is not an HTTP token');
+    if (name.length > 256 || !HTTP_TOKEN.test(name)) throw new InputError('header_invalid', 'A header name is not an HTTP token');
     const n = name.toLowerCase();
     if (value.length > 8192 || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
       throw new InputError('header_invalid', `Header ${n}: value over 8 KB or with a control or non-Latin-1 character`);

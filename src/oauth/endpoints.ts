@@ -133,10 +133,15 @@ async function discovery(conn: Connection, nowMs: number): Promise<Record<string
   return d;
 }
 
+/** What stands for `{tenantid}` in `value` when it has the template's shape; undefined when it does not. */
+export function tenantSegment(template: string, value: string): string | undefined {
+  if (!template.includes('{tenantid}')) return undefined;
+  const [head = '', tail = ''] = template.split('{tenantid}');
+  return value.startsWith(head) && value.endsWith(tail) ? value.slice(head.length, value.length - tail.length) : undefined;
+}
+
 /** The document's issuer is the configured one, or its `{tenantid}` template (Microsoft's common endpoints). */
 export function issuerMatches(documented: unknown, configured: string): boolean {
   if (documented === configured) return true;
-  if (typeof documented !== 'string' || !documented.includes('{tenantid}')) return false;
-  const [head = '', tail = ''] = documented.split('{tenantid}');
-  return configured.startsWith(head) && configured.endsWith(tail) && /^[A-Za-z0-9.-]+$/.test(configured.slice(head.length, configured.length - tail.length));
+  return typeof documented === 'string' && /^[A-Za-z0-9.-]+$/.test(tenantSegment(documented, configured) ?? '');
 }

@@ -1,6 +1,6 @@
 import type { Connection } from '../config/connections.ts';
 import { OIDC_PRESETS } from '../providers/oidc-presets.ts';
-import { fillPlaceholders, type Endpoints } from './endpoints.ts';
+import { fillPlaceholders, tenantSegment, type Endpoints } from './endpoints.ts';
 
 const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MARKER = 'tenantid-placeholder';
@@ -21,10 +21,7 @@ export function withIdTokenIssuer(conn: Connection, endpoints: Endpoints): Endpo
 
 /** A configured issuer whose tenant segment is a GUID replaces the document's `{tenantid}` template. */
 export function pinTenant(template: string, configured: string | undefined): string {
-  if (!template.includes('{tenantid}') || !configured) return template;
-  const [head = '', tail = ''] = template.split('{tenantid}');
-  const segment = configured.startsWith(head) && configured.endsWith(tail) ? configured.slice(head.length, configured.length - tail.length) : '';
-  return TENANT_GUID.test(segment) ? configured : template;
+  return configured !== undefined && TENANT_GUID.test(tenantSegment(template, configured) ?? '') ? configured : template;
 }
 
 /** The preset's issuer template with its placeholders filled; a tenant given by GUID pins `{tenantid}` (a domain cannot: the token names the GUID). */

@@ -1,7 +1,8 @@
 /**
  * Call API mode `api_key` (DESIGN §3): a static key in one header or one query parameter. Also home of what every
- * signer in src/sign shares: SignError, `refuse` and the RFC 9110 header checks (this file has no dependencies).
+ * signer in src/sign shares: SignError, `refuse` and the RFC 9110 header checks (its only import is the field-name pattern).
  */
+import { HTTP_TOKEN } from '../http/field-syntax.ts';
 
 /** Why a signer refused: `code` for the catalogue, `setting` names the field; the message never holds a value. */
 export type SignErrorCode =
@@ -23,13 +24,11 @@ export function refuse(setting: string, message: string, code: SignErrorCode = '
   throw new SignError(code, setting, message);
 }
 
-/** RFC 9110 §5.6.2 `token`: the only characters a field name may hold. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** C0 controls and DEL are never valid in a field value (RFC 9110 §5.5); CR/LF would inject a header. */
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 export function headerName(name: string, setting: string): string {
-  return TOKEN.test(name) ? name : refuse(setting, 'must be an RFC 9110 token', 'invalid_header_name');
+  return HTTP_TOKEN.test(name) ? name : refuse(setting, 'must be an RFC 9110 token', 'invalid_header_name');
 }
 
 export function checkHeaderValue(value: string, setting: string, code?: SignErrorCode): string {
