@@ -128,6 +128,41 @@ describe('aws_sigv4, recomputed by @smithy/signature-v4', () => {
   });
 });
 
+describe('aws_sigv4 variants, recomputed by @smithy/signature-v4', () => {
+  const AWS = { id: 'AKIDEXAMPLE', secret: randomBytes(30).toString('base64') };
+  const base4 = { mode: 'aws_sigv4', aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret, aws_region: 'eu-west-1' };
+  const smithy = (service: string) => new SignatureV4({ service, region: 'eu-west-1', credentials: { accessKeyId: AWS.id, secretAccessKey: AWS.secret }, sha256: Sha256, applyChecksum: false });
+  const amzDate = (v: string) => new Date(v.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
+  it('aws_sign_query: the X-Amz-* query parameters carry a signature smithy presigns the same; no authorization header', async () => {
+    verify = async (r) => {
+      const url = urlOf(r);
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) if (!k.startsWith('X-Amz-')) query[k] = v;
+      const signingDate = amzDate(url.searchParams.get('X-Amz-Date') ?? '');
+      const headers = { host: url.host };
+      const theirs = await smithy('execute-api').presign({ method: r.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers }, { signingDate, expiresIn: Number(url.searchParams.get('X-Amz-Expires')) });
+      return header(r, 'authorization') === undefined && fresh(signingDate.getTime() / 1000) && theirs.query?.['X-Amz-Signature'] === url.searchParams.get('X-Amz-Signature');
+    };
+    expect(await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).toMatchObject({ status: 200, fields: ['true'] });
+    tamper = (r) => { r.target = r.target.replace('limit=10', 'limit=11'); };
+    expect((await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).status).toBe(401);
+  });
+
+  it('aws_unsigned_payload on S3: x-amz-content-sha256 is UNSIGNED-PAYLOAD and the signature still checks out', async () => {
+    verify = async (r) => {
+      const auth = header(r, 'authorization') ?? '';
+      const signed = new Set(/SignedHeaders=([a-z0-9;-]+)/.exec(auth)?.[1]?.split(';'));
+      const headers = Object.fromEntries(r.headers.filter(([k]) => signed.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]));
+      const url = urlOf(r);
+      const theirs = await new SignatureV4({ service: 's3', region: 'eu-west-1', credentials: { accessKeyId: AWS.id, secretAccessKey: AWS.secret }, sha256: Sha256, applyChecksum: false, uriEscapePath: false })
+        .sign({ method: r.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers, body: bodyOf(r) }, { signingDate: amzDate(header(r, 'x-amz-date') ?? '') });
+      return header(r, 'x-amz-content-sha256') === 'UNSIGNED-PAYLOAD' && theirs.headers.authorization === auth;
+    };
+    expect(await call({ ...base4, aws_service: 's3', aws_unsigned_payload: true }, { method: 'PUT', path: '/bucket/report.csv', body: 'a,b\n1,2', bodyType: 'text' })).toMatchObject({ status: 200, fields: ['true'] });
+  });
+});
+
 describe('http_signature, checked by an independent RFC 9421 verifier', () => {
   const jwkText = (k: KeyObject) => JSON.stringify(k.export({ format: 'jwk' }));
   const secret = randomBytes(32);
@@ -216,6 +251,11 @@ describe('api_key in a query parameter', () => {
     expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_query: 'key' }, { path: '/maps?q=x', query: [['z', '1']] })).toMatchObject({ status: 200, fields: ['true'] });
     expect([...urlOf(got.at(-1)!).searchParams.keys()].sort()).toEqual(['key', 'q', 'z']);
     expect((await call({ mode: 'api_key', api_key: 'k-wrong', api_key_query: 'key' })).status).toBe(401);
+  });
+
+  it('api_key_prefix keeps its space in Connections ("Bearer " + key)', async () => {
+    verify = (r) => header(r, 'authorization') === 'Bearer k-secret-1';
+    expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_header: 'Authorization', api_key_prefix: 'Bearer ' })).toMatchObject({ status: 200 });
   });
 });
 

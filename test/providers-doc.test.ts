@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { PRESET_FACTS } from '../src/providers/preset-facts.ts';
 import { PRESETS, type PresetName } from '../src/providers/presets.ts';
+import { REVOCATION_ENDPOINTS } from '../src/providers/revoke-presets.ts';
 
 const doc = readFileSync(new URL('../docs/providers.md', import.meta.url), 'utf8');
 // the summary table is the first whose rows start with the preset and its token endpoint
@@ -23,4 +24,13 @@ it.each(Object.keys(PRESETS) as PresetName[])('%s: the summary row matches the p
   expect(lifetime).toMatch(life ? new RegExp(`^${life.days} days, ${life.kind}`) : /^–/);
   const documented = PRESET_FACTS[name].pkce;
   expect(pkce).toMatch(documented === undefined ? /^–/ : documented ? /^yes/ : /^no/);
+});
+
+const endpointsTable = doc.slice(doc.indexOf('Authorization and revocation endpoints:'), doc.indexOf('ID-token verification'));
+it.each(Object.keys(PRESETS) as PresetName[])('%s: the revocation endpoint in docs/providers.md is the preset\'s', (name) => {
+  const row = endpointsTable.split('\n').find((l) => l.startsWith(`| \`${name}\` | `));
+  expect(row, `no endpoints row for ${name}`).toBeDefined();
+  const cell = row!.split(' | ')[2]!.replace(/\s*\*\*\(2nd\)\*\*/, '');
+  const url = REVOCATION_ENDPOINTS[name];
+  expect(cell).toMatch(url ? new RegExp(`^\`${url.replace(/[.?{}]/g, '\\$&')}\`$`) : /^– /);
 });

@@ -2,12 +2,12 @@ import type { Connection } from '../config/connections.ts';
 import { ConfigError } from '../errors.ts';
 import type { OutboundRequest } from '../http/outbound.ts';
 import { dpopNonceFor, dpopProof, type DpopKey } from '../oauth/dpop.ts';
-import { applyApiKey, SignError } from '../sign/api-key.ts';
+import { applyApiKey, SignError, type ApiKeySettings } from '../sign/api-key.ts';
 import { signHmac, type HmacSettings } from '../sign/hmac.ts';
-import { HttpSignatureError, signHttpMessage, type SigAlg } from '../sign/http-signature.ts';
+import { HttpSignatureError, signHttpMessage, type HttpSignatureOptions } from '../sign/http-signature.ts';
 import { JwsKeyError } from '../sign/jws.ts';
 import { signedJwt } from '../sign/jwt-signed.ts';
-import { signSigV4 } from '../sign/sigv4.ts';
+import { signSigV4, type SigV4Credentials } from '../sign/sigv4.ts';
 
 /** Signs one request as sent (fresh timestamps, nonces and proofs per attempt); pure, the clock is passed in. */
 export type Signer = (req: OutboundRequest, nowMs: number) => OutboundRequest;
@@ -31,59 +31,60 @@ export function bearerSigner(t: BearerToken): Signer {
   };
 }
 
-const text = (conn: Connection, name: string): string | undefined => {
-  const v = conn.extra[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-};
-const need = (conn: Connection, name: string): string => {
-  const v = text(conn, name);
-  if (v === undefined) throw new ConfigError('invalid_setting', `connection "${conn.name}": ${name} is required for mode ${conn.mode}`);
-  return v;
-};
+/**
+ * Each signing mode's settings: option name → pinned setting name (DESIGN §3), `!` when required. The signers check
+ * the values themselves (src/sign); here they are only gathered.
+ */
+const OPTIONS = {
+  api_key: { key: '!api_key', header: 'api_key_header', query: 'api_key_query', prefix: 'api_key_prefix' },
+  hmac: {
+    secret: '!hmac_secret', secretEncoding: 'hmac_secret_encoding', preset: 'hmac_preset', header: 'hmac_header', template: 'hmac_template',
+    value: 'hmac_value', timestampHeader: 'hmac_timestamp_header', algorithm: 'hmac_algorithm', encoding: 'hmac_encoding',
+  },
+  aws_sigv4: { accessKeyId: '!aws_access_key_id', secretAccessKey: '!aws_secret_access_key', sessionToken: 'aws_session_token', region: '!aws_region', service: '!aws_service',
+    signQuery: 'aws_sign_query', unsignedPayload: 'aws_unsigned_payload' },
+  jwt_signed: { alg: 'jwt_alg', privateJwk: 'jwt_private_jwk', secret: 'jwt_secret', claims: 'jwt_claims', ttl: 'jwt_ttl', header: 'jwt_header', prefix: 'jwt_prefix', kid: 'jwt_kid' },
+  http_signature: { alg: '!sig_alg', keyId: '!sig_key_id', key: '!sig_key', components: 'sig_components' },
+} as const;
+type SigningMode = keyof typeof OPTIONS;
+
+/** The mode's settings as its signer's options; a missing required one is named. */
+function options(conn: Connection, mode: SigningMode): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [option, spec] of Object.entries(OPTIONS[mode])) {
+    const name = spec.replace('!', '');
+    const v = conn.extra[name];
+    if (v !== undefined) out[option] = v;
+    else if (spec !== name) throw new ConfigError('invalid_setting', `connection "${conn.name}": ${name} is required for mode ${mode}`);
+  }
+  return out;
+}
 
 /** The signer of a connection whose mode signs each request itself (not a bearer mode). Settings: DESIGN §3. */
 export function modeSigner(conn: Connection): Signer {
-  switch (conn.mode) {
-    case 'api_key': {
-      const s = { key: need(conn, 'api_key'), header: text(conn, 'api_key_header'), query: text(conn, 'api_key_query'), prefix: text(conn, 'api_key_prefix') };
-      return (req) => ({ ...req, ...applyApiKey(req.url, req.headers, s) });
-    }
-    case 'hmac': {
-      const s = defined({
-        secret: need(conn, 'hmac_secret'), secretEncoding: text(conn, 'hmac_secret_encoding'), preset: text(conn, 'hmac_preset'),
-        header: text(conn, 'hmac_header'), template: text(conn, 'hmac_template'), value: text(conn, 'hmac_value'),
-        timestampHeader: text(conn, 'hmac_timestamp_header'), algorithm: text(conn, 'hmac_algorithm'), encoding: text(conn, 'hmac_encoding'),
-      }) as unknown as HmacSettings;
-      return (req, nowMs) => ({ ...req, headers: { ...req.headers, ...signHmac({ method: req.method, url: req.url, body: req.body ?? '' }, s, Math.floor(nowMs / 1000)) } });
-    }
-    case 'aws_sigv4': {
-      const creds = defined({ accessKeyId: need(conn, 'aws_access_key_id'), secretAccessKey: need(conn, 'aws_secret_access_key'), sessionToken: text(conn, 'aws_session_token') });
-      const region = need(conn, 'aws_region');
-      const service = need(conn, 'aws_service');
+  const mode = conn.mode;
+  if (!Object.hasOwn(OPTIONS, mode)) throw new ConfigError('invalid_setting', `connection "${conn.name}": mode ${mode} does not sign requests itself`);
+  const o = options(conn, mode as SigningMode);
+  const nowS = (ms: number): number => Math.floor(ms / 1000);
+  switch (mode as SigningMode) {
+    case 'api_key':
+      return (req) => ({ ...req, ...applyApiKey(req.url, req.headers, o as unknown as ApiKeySettings) });
+    case 'hmac':
+      return (req, nowMs) => ({ ...req, headers: { ...req.headers, ...signHmac({ ...req, body: req.body ?? '' }, o as unknown as HmacSettings, nowS(nowMs)) } });
+    case 'aws_sigv4':
       return (req, nowMs) => {
-        const signed = signSigV4({ method: req.method, url: req.url, headers: req.headers, body: req.body ?? '' }, creds as { accessKeyId: string; secretAccessKey: string }, { region, service, date: new Date(nowMs) });
+        const signed = signSigV4({ ...req, body: req.body ?? '' }, o as unknown as SigV4Credentials, { ...(o as { region: string; service: string }), date: new Date(nowMs) });
         return { ...req, url: signed.url, headers: signed.headers };
       };
-    }
-    case 'jwt_signed': {
-      const s = defined({
-        alg: text(conn, 'jwt_alg'), privateJwk: conn.extra.jwt_private_jwk as Record<string, unknown> | undefined, secret: text(conn, 'jwt_secret'),
-        claims: conn.extra.jwt_claims as Record<string, unknown> | undefined, ttl: conn.extra.jwt_ttl as number | undefined,
-        header: text(conn, 'jwt_header'), prefix: conn.extra.jwt_prefix as string | undefined, kid: text(conn, 'jwt_kid'),
-      });
-      return (req, nowMs) => ({ ...req, headers: { ...req.headers, ...signedJwt(s, req, Math.floor(nowMs / 1000)) } });
-    }
+    case 'jwt_signed':
+      return (req, nowMs) => ({ ...req, headers: { ...req.headers, ...signedJwt(o, req, nowS(nowMs)) } });
     case 'http_signature': {
-      const components = (conn.extra.sig_components as string[] | undefined) ?? ['@method', '@target-uri', 'content-digest'];
-      const opts = { alg: need(conn, 'sig_alg') as SigAlg, keyId: need(conn, 'sig_key_id'), key: need(conn, 'sig_key') };
+      const components = (o.components as string[] | undefined) ?? ['@method', '@target-uri', 'content-digest'];
       return (req, nowMs) => {
         const covered = req.body === undefined ? components.filter((c) => c !== 'content-digest') : components;
-        const added = signHttpMessage({ method: req.method, url: req.url, headers: req.headers, ...(req.body ? { body: req.body } : {}) }, { ...opts, components: covered, created: Math.floor(nowMs / 1000) });
-        return { ...req, headers: { ...req.headers, ...added } };
+        return { ...req, headers: { ...req.headers, ...signHttpMessage(req, { ...(o as unknown as HttpSignatureOptions), components: covered, created: nowS(nowMs) }) } };
       };
     }
-    default:
-      throw new ConfigError('invalid_setting', `connection "${conn.name}": mode ${conn.mode} does not sign requests itself`);
   }
 }
 
@@ -93,9 +94,4 @@ export function signerError(conn: Connection, e: unknown): unknown {
     return new ConfigError('invalid_setting', `connection "${conn.name}" (${conn.mode}): ${e instanceof SignError ? `${e.setting} ` : ''}${e.message}`);
   }
   return e;
-}
-
-/** The object without its undefined members (exactOptionalPropertyTypes-friendly settings). */
-function defined<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -209,7 +209,8 @@ function checkKind(value: unknown, kind: SettingKind, field: string, allowInsecu
   switch (kind) {
     case 'string':
       if (typeof value !== 'string') throw new ConfigError('invalid_setting', `${field} must be text`);
-      return value.trim();
+      // a prefix keeps its space: "Bearer " + key
+      return field.endsWith('_prefix') ? value : value.trim();
     case 'url':
     case 'issuer': {
       if (typeof value !== 'string') throw new ConfigError('invalid_setting', `${field} must be a URL`);

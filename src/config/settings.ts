@@ -26,7 +26,7 @@ const BY_KIND: Record<SettingKind, string> = {
   issuer: `
     issuer`,
   boolean: `
-    use_par use_dpop allow_insecure_http`,
+    use_par use_dpop allow_insecure_http aws_sign_query aws_unsigned_payload`,
   number: `
     timeout jwt_ttl`,
   strings: `

@@ -42,8 +42,8 @@ const discoveryCache = new Map<string, { at: number; doc: Record<string, unknown
 /**
  * The endpoints an action needs (the token endpoint and `also`): explicit settings first, then the preset, then OIDC
  * discovery from the issuer — fetched only when a needed endpoint is not known otherwise, once per warm process.
- * Actions that authorize pass the preset endpoints only they use (`fromPreset`: the authorization endpoint, the
- * JWKS); the others never carry those tables.
+ * Actions pass the preset endpoints only they use (`fromPreset`: the authorization endpoint, the JWKS, the
+ * revocation endpoint); the others never carry those tables.
  */
 export async function resolveEndpoints(conn: Connection, nowMs: number, also: readonly EndpointName[] = [], fromPreset?: (preset: PresetName) => PresetExtras | undefined): Promise<Endpoints> {
   const need: readonly EndpointName[] = ['token_endpoint', ...also];
@@ -74,17 +74,17 @@ function explicit(conn: Connection, name: EndpointName): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Preset endpoints kept outside the token-side table: the authorization endpoint (Start), the JWKS (Complete). */
+/** Preset endpoints kept outside the token-side table: authorization (Start), JWKS (Complete), revocation (Revoke). */
 export interface PresetExtras {
   authorization_endpoint?: string | undefined;
+  revocation_endpoint?: string | undefined;
   jwks_uri?: string | undefined;
 }
 
 function presetEndpoint(conn: Connection, name: EndpointName, auth: PresetExtras | undefined): string | undefined {
   if (!conn.preset) return undefined;
   const preset = PRESETS[conn.preset];
-  const template = name === 'token_endpoint' || name === 'revocation_endpoint' ? preset[name]
-    : name === 'authorization_endpoint' || name === 'jwks_uri' ? auth?.[name] : undefined;
+  const template = name === 'token_endpoint' ? preset.token_endpoint : name === 'pushed_authorization_request_endpoint' ? undefined : auth?.[name];
   return template === undefined ? undefined : fillPlaceholders(conn, template);
 }
 

@@ -2,6 +2,7 @@ import type { Connection } from '../config/connections.ts';
 import { ConfigError, PluginError } from '../errors.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
 import { parseJsonObject } from '../http/json.ts';
+import { revocationOf } from '../providers/revoke-presets.ts';
 import type { Grant } from '../seal/grant.ts';
 import { authenticateClient } from './client-auth.ts';
 import { resolveEndpoints, type Endpoints } from './endpoints.ts';
@@ -16,7 +17,7 @@ const PEER = 'The revocation endpoint';
 export async function revokeGrant(conn: Connection, grant: Grant, nowMs: number): Promise<void> {
   let endpoints: Endpoints;
   try {
-    endpoints = await resolveEndpoints(conn, nowMs, ['revocation_endpoint']);
+    endpoints = await resolveEndpoints(conn, nowMs, ['revocation_endpoint'], revocationOf);
   } catch (e) {
     if (e instanceof PluginError && e.code === 'endpoint_missing') {
       throw new ConfigError('revocation_unsupported', `connection "${conn.name}": the provider has no revocation endpoint; remove the app's access in the provider's account settings and delete the stored grant`);

@@ -1,7 +1,7 @@
 /**
  * Pinned OAuth 2.0 provider presets for confidential (server-side) web apps: what every action needs (token side).
- * The authorization side (authorization endpoint, offline scopes, ID-token issuer) is in authorize-presets.ts, so
- * the actions that never authorize do not carry it.
+ * The authorization side (authorization endpoint, offline scopes, ID-token issuer) is in authorize-presets.ts and the
+ * revocation endpoints in revoke-presets.ts, so the actions that never authorize or revoke do not carry them.
  * Facts and their sources are listed in docs/providers.md; keep the two in step.
  * A placeholder value is checked against its pattern before it reaches a URL, so a
  * customer-supplied value can never move an endpoint to a host outside the provider's domains.
@@ -13,7 +13,6 @@ export interface ProviderPreset {
   /** OIDC issuer when the provider is OpenID Connect (used to validate ID tokens); omit if not OIDC or tenant-specific */
   issuer?: string;
   token_endpoint: string;
-  revocation_endpoint?: string;
   /** client auth the provider documents for confidential web apps, first = default */
   token_auth: TokenAuthMethod[];
   /**
@@ -48,14 +47,12 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   google: {
     issuer: 'https://accounts.google.com',
     token_endpoint: 'https://oauth2.googleapis.com/token',
-    revocation_endpoint: 'https://oauth2.googleapis.com/revoke',
     token_auth: ['client_secret_post', 'client_secret_basic'],
     // No fixed lifetime for apps in production (apps in "Testing" get 7-day refresh tokens): refresh_lifetime absent.
   },
 
   microsoft: {
     token_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
-    // No RFC 7009 revocation endpoint.
     token_auth: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     // A new refresh token comes with every refresh; the old one is not revoked. Keep the new one.
     // 90 days by default (24 h for SPA redirect URIs); each refresh returns a new refresh token with a new life.
@@ -71,7 +68,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   salesforce: {
     token_endpoint: 'https://{login_host}/services/oauth2/token',
-    revocation_endpoint: 'https://{login_host}/services/oauth2/revoke',
     // Discovery document: client_secret_post, client_secret_basic (and private_key_jwt, not listed: the
     // assertion audience for the web server flow is not documented, and this preset has no fixed issuer).
     token_auth: ['client_secret_post', 'client_secret_basic'],
@@ -91,7 +87,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   xero: {
     issuer: 'https://identity.xero.com',
     token_endpoint: 'https://identity.xero.com/connect/token',
-    revocation_endpoint: 'https://identity.xero.com/connect/revocation',
     token_auth: ['client_secret_basic'],
     // "Unused refresh tokens expire after 60 days"; each refresh returns a replacement.
     refresh_lifetime: { days: 60, kind: 'idle' },
@@ -100,7 +95,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   intuit: {
     issuer: 'https://oauth.platform.intuit.com/op/v1',
     token_endpoint: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
-    revocation_endpoint: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
     token_auth: ['client_secret_basic', 'client_secret_post'],
     // The value may change on refresh: always keep the latest.
     // 100 days, rolling (extended on each use); a five-year maximum also applies and is reported in the response.
@@ -110,8 +104,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   hubspot: {
     // Date-versioned API that replaces /oauth/v1 (sunset 2027-02-16); every parameter goes in the form body.
     token_endpoint: 'https://api.hubapi.com/oauth/2026-03/token',
-    // Takes client_id, client_secret, token, token_type_hint in the form body.
-    revocation_endpoint: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
     token_auth: ['client_secret_post'],
     // Docs describe a long-term refresh token and say nothing of rotation.
     // pkce absent: the token reference lists code_verifier, but no code_challenge is documented for the authorize URL.
@@ -119,8 +111,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   zoho: {
     token_endpoint: 'https://{accounts_domain}/oauth/v2/token',
-    // No revocation_endpoint: Zoho's docs pass the token as a query parameter without client authentication,
-    // not as an RFC 7009 form body.
     token_auth: ['client_secret_post', 'client_secret_basic'],
     // No documented expiry (at most 20 refresh tokens per user; the oldest is deleted): refresh_lifetime absent.
     placeholders: {
@@ -134,7 +124,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   slack: {
     token_endpoint: 'https://slack.com/api/oauth.v2.access',
-    // auth.revoke is a Web API method, not RFC 7009: not listed.
     token_auth: ['client_secret_basic', 'client_secret_post'],
     // PKCE turns the app into a public client (one-way app setting): not for this confidential preset.
     // No oidc: oauth.v2.access returns no ID token (Sign in with Slack uses separate openid.connect.* methods).
@@ -142,7 +131,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   dropbox: {
     token_endpoint: 'https://api.dropboxapi.com/oauth2/token',
-    // /2/auth/token/revoke takes the access token as bearer, not RFC 7009: not listed.
     token_auth: ['client_secret_basic', 'client_secret_post'],
     // Refresh tokens are long-lived (no documented expiry): refresh_lifetime absent.
     // PKCE is documented for apps that cannot keep the secret (an app setting allows public clients).
@@ -150,8 +138,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   box: {
     token_endpoint: 'https://api.box.com/oauth2/token',
-    // Takes client_id, client_secret and token in the form body.
-    revocation_endpoint: 'https://api.box.com/oauth2/revoke',
     token_auth: ['client_secret_post'],
     // Single-use refresh tokens; each one must be used within 60 days.
     refresh_lifetime: { days: 60, kind: 'idle' },
@@ -167,7 +153,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
   linkedin: {
     issuer: 'https://www.linkedin.com/oauth',
     token_endpoint: 'https://www.linkedin.com/oauth/v2/accessToken',
-    // No revocation endpoint confirmed: not listed.
     token_auth: ['client_secret_post'],
     // Refreshing keeps the refresh token's original 365-day TTL; rotation not documented.
     refresh_lifetime: { days: 365, kind: 'fixed' },
@@ -175,8 +160,6 @@ const PRESET_TABLE: Record<PresetName, ProviderPreset> = {
 
   zoom: {
     token_endpoint: 'https://zoom.us/oauth/token',
-    // Basic client auth, token in the form body.
-    revocation_endpoint: 'https://zoom.us/oauth/revoke',
     token_auth: ['client_secret_basic'],
     // Only the latest refresh token works for the next refresh.
     // Zoom support states 15 years; third-party guides say ~90 days: refresh_lifetime absent.
