@@ -1,3 +1,4 @@
+import { CALL_API } from './actions/call-api.ts';
 import { COMPLETE_AUTHORIZATION } from './actions/complete-authorization.ts';
 import { REFRESH_TOKEN } from './actions/refresh-token.ts';
 import { REVOKE } from './actions/revoke.ts';
@@ -20,7 +21,8 @@ export const MANIFEST: Manifest = {
     plugin_api_version: '4',
   },
   keys: KEYS,
-  // Call API (plugin/actions/call-api.ts, actions/call-api/) is not shipped yet: its bundle is over DESIGN §7's 64 KB
-  // budget (docs/NOTES.md). It is built and tested once it fits.
   actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN],
+  // Call API's bundle is over DESIGN §7's 64 KB budget (docs/NOTES.md): built and tested, not shipped until it fits
+  // or the budget is decided.
+  staged: [CALL_API],
 };

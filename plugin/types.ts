@@ -67,4 +67,9 @@ export interface Manifest {
   meta: PluginMeta;
   keys: KeyDef[];
   actions: ActionDef[];
+  /**
+   * Built into dist/staged/ with every check but the size budget, tested through the harness like shipped actions,
+   * and not part of the plugin Bubble gets (docs/NOTES.md says why each is held back).
+   */
+  staged: ActionDef[];
 }

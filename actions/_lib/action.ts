@@ -55,8 +55,10 @@ function safeFallback<O>(onFailure: (call: ActionCall) => Partial<O>, call: Acti
   }
 }
 
+/** Every text output and every text in a list output (Call API's fields and headers), sealed ones excepted. */
 function scrubOutputs(outputs: Bubble.Outputs, redactor: Redactor): Bubble.Outputs {
+  const scrub = <T>(v: T): T => (typeof v === 'string' ? redactor.scrub(v) : Array.isArray(v) ? v.map(scrub) : v) as T;
   const out: Bubble.Outputs = {};
-  for (const [k, v] of Object.entries(outputs)) out[k] = typeof v === 'string' && !SEALED_OUTPUTS.has(k) ? redactor.scrub(v) : v;
+  for (const [k, v] of Object.entries(outputs)) out[k] = SEALED_OUTPUTS.has(k) ? v : scrub(v);
   return out;
 }

@@ -82,9 +82,10 @@ export async function keyValueList(props: Bubble.Properties, name: string, maxIt
   if (items.length > maxItems) throw new InputError('invalid_input', `${name} has more than ${maxItems} entries`);
   return items.map((e) => {
     const [k, v] = Array.isArray(e) ? e : [(e as { key?: unknown })?.key, (e as { value?: unknown })?.value];
-    if (typeof k !== 'string' || k.trim() === '' || (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
+    if (typeof k !== 'string' || k === '' || (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
       throw new InputError('invalid_input', `${name} entries must be a key and a text value`);
     }
-    return [k.trim(), v === null || v === undefined ? '' : String(v)];
+    // keys as given: a header name with a stray space or line break is refused by name, not silently repaired
+    return [k, v === null || v === undefined ? '' : String(v)];
   });
 }

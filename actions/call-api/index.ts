@@ -47,7 +47,8 @@ export default bubbleAction(
       ring: () => sealingKeyring(call.context.keys, 'grant'),
       sealedGrant: p.sealed_grant,
       method: optionalText(p, 'method', 16) ?? 'GET',
-      path: optionalText(p, 'path', 4096) ?? '/',
+      // egress refuses a path over 4096 characters by its own rule (path_refused)
+      path: optionalText(p, 'path', 8192) ?? '/',
       query: await keyValueList(p, 'query'),
       headers: await keyValueList(p, 'headers'),
       body: optionalText(p, 'body', 1024 * 1024),

@@ -27,15 +27,17 @@ export class HarnessError extends Error {
  * @returns {LoadedAction}
  */
 export function loadAction(pluginDir, which) {
-  const actionsDir = join(pluginDir, 'actions');
-  if (!existsSync(actionsDir)) throw new HarnessError(`no built plugin at ${pluginDir}: run npm run build`);
+  if (!existsSync(join(pluginDir, 'actions'))) throw new HarnessError(`no built plugin at ${pluginDir}: run npm run build`);
+  // actions built but not shipped (plugin/index.ts `staged`) sit next to the plugin, in dist/staged
+  const dirs = [join(pluginDir, 'actions'), join(pluginDir, '..', 'staged', 'actions')].filter((d) => existsSync(d));
   const wanted = which.replace(/-/g, '_');
-  const folder = readdirSync(actionsDir).find((f) => f === which || f.replace(/-[0-9a-z]+$/, '') === wanted);
-  if (!folder) {
-    const names = readdirSync(actionsDir).map((f) => f.replace(/-[0-9a-z]+$/, '').replace(/_/g, '-')).sort();
-    throw new HarnessError(`no action "${which}" in ${actionsDir}; the actions are: ${names.join(', ')}`);
+  const found = dirs.flatMap((d) => readdirSync(d).map((f) => ({ d, f }))).find(({ f }) => f === which || f.replace(/-[0-9a-z]+$/, '') === wanted);
+  if (!found) {
+    const names = dirs.flatMap((d) => readdirSync(d)).map((f) => f.replace(/-[0-9a-z]+$/, '').replace(/_/g, '-')).sort();
+    throw new HarnessError(`no action "${which}" in ${pluginDir}; the actions are: ${names.join(', ')}`);
   }
-  const dir = join(actionsDir, folder);
+  const folder = found.f;
+  const dir = join(found.d, folder);
   const params = JSON.parse(readFileSync(join(dir, 'params.json'), 'utf8'));
   if (params.type !== 'server_side') throw new HarnessError(`${folder} is not a server-side action`);
   const file = join(dir, 'server.js');

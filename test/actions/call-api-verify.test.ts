@@ -1,32 +1,28 @@
 /**
- * The Call API core (src/call/callApi) end to end against loopback APIs that verify every request with an
+ * The built Call API action end to end (Node 20, and Node 18 in the action pass) against loopback APIs that verify every request with an
  * INDEPENDENT implementation and answer 200 only when it verifies (else 401): @smithy/signature-v4 for SigV4, an
  * RFC 9421 verifier of our own (test/support/rfc9421-verifier.ts), node:crypto for the HMAC template, jose for
  * signed JWTs and DPoP proofs, and a real oidc-provider's introspection for bearer tokens. A tampering hop (the
  * server changes what it received before verifying, as a proxy in between would) must turn each into a 401.
- * Needs the built plugin (node build.mjs) for the DPoP grant, obtained through the built actions.
+ * Needs the built plugin (node build.mjs): Call API is staged (dist/staged), the DPoP grant comes from the built actions.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callAction, loadAction } from '../scripts/lib/harness.mjs';
-import { authorizeHeadless, DEFAULT_REDIRECT_URI, obtainGrant, startOidcServer } from '../scripts/lib/oidc-server.mjs';
-import { callApi, type CallRequest } from '../src/call/call-api.ts';
-import { resolveConnection } from '../src/config/connections.ts';
-import { sealingKeyring } from '../src/config/sealing.ts';
-import { openGrant, sealGrant } from '../src/seal/grant.ts';
-import { verifyReceived, type Received, type VerifyKey } from './support/rfc9421-verifier.ts';
+import { authorizeHeadless, DEFAULT_REDIRECT_URI, obtainGrant, startOidcServer } from '../../scripts/lib/oidc-server.mjs';
+import { sealingKeyring } from '../../src/config/sealing.ts';
+import { openGrant, sealGrant } from '../../src/seal/grant.ts';
+import { actionKit } from '../support/kit.ts';
+import { verifyReceived, type Received, type VerifyKey } from '../support/rfc9421-verifier.ts';
 
 /** true → 200; false → 401; headers → 401 carrying them (a DPoP nonce challenge) */
 type Verdict = boolean | Record<string, string>;
 type Oidc = Awaited<ReturnType<typeof startOidcServer>>;
 
 const SEALING = randomBytes(32).toString('base64url');
-const PLUGIN = fileURLToPath(new URL('../dist/plugin', import.meta.url));
 const RING = sealingKeyring({ 'Sealing key': SEALING }, 'grant');
 let api: Server;
 let origin = '';
@@ -75,11 +71,16 @@ const fresh = (unixS: number, windowS = 300) => Math.abs(Date.now() / 1000 - uni
 
 const keysFor = (name: string, settings: Record<string, unknown>) =>
   ({ 'Sealing key': SEALING, Connections: JSON.stringify({ [name]: { api_base_url: base, allow_insecure_http: true, ...settings } }) });
-function call(settings: Record<string, unknown>, extra: Partial<CallRequest> = {}, name = 'c') {
-  return callApi({
-    conn: resolveConnection(keysFor(name, settings), name), ring: () => RING, method: 'GET', path: '/items', query: [], headers: [], bodyType: 'json',
-    fields: ['verified'], timeoutS: 5, idempotent: false, onSecret: () => undefined, onGrant: () => undefined, ...extra,
-  });
+const { run } = actionKit(() => ({}));
+
+interface Call { method?: string; path?: string; query?: [string, string][]; headers?: [string, string][]; body?: string; bodyType?: string; sealedGrant?: string }
+/** One Call API step as a workflow makes it; the API answers {"verified": …}, read back through "JSON fields". */
+function call(settings: Record<string, unknown>, c: Call = {}, name = 'c') {
+  const pairs = (l: [string, string][] = []) => l.map(([key, value]) => ({ key, value }));
+  return run('call-api', {
+    connection: name, method: c.method ?? 'GET', path: c.path ?? '/items', query: pairs(c.query), headers: pairs(c.headers), body: c.body,
+    body_type: c.bodyType ?? 'json', sealed_grant: c.sealedGrant, fields: ['verified'], timeout: 5,
+  }, keysFor(name, settings));
 }
 
 describe('aws_sigv4, recomputed by @smithy/signature-v4', () => {
@@ -112,19 +113,19 @@ describe('aws_sigv4, recomputed by @smithy/signature-v4', () => {
   it.each([false, true])('GET with a query and POST with a JSON body (session token: %s)', async (token) => {
     verify = sigv4Verifier(token);
     const get = await call(settings(token), { path: '/items?limit=10&tag=b', query: [['tag', 'a'], ['q', 'café & co/?']] });
-    expect(get).toMatchObject({ status: 200, fields: ['true'] });
+    expect(get).toMatchObject({ status_code: 200, fields: ['true'] });
     expect(urlOf(got.at(-1)!).searchParams.getAll('tag')).toEqual(['a', 'b']);
     expect(header(got.at(-1)!, 'x-amz-security-token')).toBe(token ? AWS.token : undefined);
     const post = await call(settings(token), { method: 'POST', path: '/orders', headers: [['X-Request-Id', 'r-1']], body: '{"name":"Zoë","items":[1,2,3]}' });
-    expect(post).toMatchObject({ status: 200, fields: ['true'] });
+    expect(post).toMatchObject({ status_code: 200, fields: ['true'] });
   });
 
   it('a changed query parameter or body on the way is refused: status 401, not an error', async () => {
     verify = sigv4Verifier(false);
     tamper = (r) => { r.target = r.target.replace('limit=10', 'limit=11'); };
-    expect(await call(settings(false), { path: '/items?limit=10' })).toMatchObject({ status: 401, fields: ['false'] });
+    expect(await call(settings(false), { path: '/items?limit=10' })).toMatchObject({ status_code: 401, fields: ['false'] });
     tamper = (r) => { r.body = '{"a":2}'; };
-    expect((await call(settings(false), { method: 'PUT', body: '{"a":1}' })).status).toBe(401);
+    expect((await call(settings(false), { method: 'PUT', body: '{"a":1}' })).status_code).toBe(401);
   });
 });
 
@@ -144,9 +145,9 @@ describe('aws_sigv4 variants, recomputed by @smithy/signature-v4', () => {
       const theirs = await smithy('execute-api').presign({ method: r.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers }, { signingDate, expiresIn: Number(url.searchParams.get('X-Amz-Expires')) });
       return header(r, 'authorization') === undefined && fresh(signingDate.getTime() / 1000) && theirs.query?.['X-Amz-Signature'] === url.searchParams.get('X-Amz-Signature');
     };
-    expect(await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).toMatchObject({ status: 200, fields: ['true'] });
+    expect(await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).toMatchObject({ status_code: 200, fields: ['true'] });
     tamper = (r) => { r.target = r.target.replace('limit=10', 'limit=11'); };
-    expect((await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).status).toBe(401);
+    expect((await call({ ...base4, aws_service: 'execute-api', aws_sign_query: true }, { path: '/items?limit=10' })).status_code).toBe(401);
   });
 
   it('aws_unsigned_payload on S3: x-amz-content-sha256 is UNSIGNED-PAYLOAD and the signature still checks out', async () => {
@@ -159,7 +160,7 @@ describe('aws_sigv4 variants, recomputed by @smithy/signature-v4', () => {
         .sign({ method: r.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers, body: bodyOf(r) }, { signingDate: amzDate(header(r, 'x-amz-date') ?? '') });
       return header(r, 'x-amz-content-sha256') === 'UNSIGNED-PAYLOAD' && theirs.headers.authorization === auth;
     };
-    expect(await call({ ...base4, aws_service: 's3', aws_unsigned_payload: true }, { method: 'PUT', path: '/bucket/report.csv', body: 'a,b\n1,2', bodyType: 'text' })).toMatchObject({ status: 200, fields: ['true'] });
+    expect(await call({ ...base4, aws_service: 's3', aws_unsigned_payload: true }, { method: 'PUT', path: '/bucket/report.csv', body: 'a,b\n1,2', bodyType: 'text' })).toMatchObject({ status_code: 200, fields: ['true'] });
   });
 });
 
@@ -186,18 +187,18 @@ describe('http_signature, checked by an independent RFC 9421 verifier', () => {
     const settings = { mode: 'http_signature', sig_alg: alg, sig_key_id: 'key-1', sig_key: sigKey, sig_components: components };
     verify = verifier(key);
     const out = await call(settings, { method: 'POST', path: '/payments?idem=1', body: '{"amount":"12.50","to":"wörld"}' });
-    expect(out).toMatchObject({ status: 200, fields: ['true'] });
+    expect(out).toMatchObject({ status_code: 200, fields: ['true'] });
     expect(header(got.at(-1)!, 'signature-input')).toMatch(/^sig1=\("@method" "@target-uri" "@authority" "content-type" "content-digest"\);created=\d+;keyid="key-1"/);
     tamper = (r) => { r.body = Buffer.from('{"amount":"99.50","to":"wörld"}'); };
-    expect((await call(settings, { method: 'POST', path: '/payments', body: '{"amount":"12.50","to":"wörld"}' })).status).toBe(401);
+    expect((await call(settings, { method: 'POST', path: '/payments', body: '{"amount":"12.50","to":"wörld"}' })).status_code).toBe(401);
     tamper = setHeader('content-type', 'text/plain');
-    expect((await call(settings, { method: 'POST', path: '/payments', body: '{"a":1}' })).status).toBe(401);
+    expect((await call(settings, { method: 'POST', path: '/payments', body: '{"a":1}' })).status_code).toBe(401);
   });
 
   it('a GET has no body: content-digest left out, the rest still verifies (default components)', async () => {
     verify = verifier(cases[1]![2]);
     const out = await call({ mode: 'http_signature', sig_alg: 'ed25519', sig_key_id: 'key-1', sig_key: cases[1]![1] }, { path: '/items?x=1' });
-    expect(out.status).toBe(200);
+    expect(out.status_code).toBe(200);
     expect(header(got.at(-1)!, 'content-digest')).toBeUndefined();
   });
 });
@@ -213,10 +214,10 @@ describe('hmac generic template, recomputed with node:crypto', () => {
 
   it('POST and GET verify; a changed timestamp is refused', async () => {
     verify = verifier;
-    expect((await call(settings, { method: 'POST', path: '/ledger/entries', body: '{"debit":5}' })).status).toBe(200);
-    expect((await call(settings, { path: '/ledger/entries?since=0' })).status).toBe(200);
+    expect((await call(settings, { method: 'POST', path: '/ledger/entries', body: '{"debit":5}' })).status_code).toBe(200);
+    expect((await call(settings, { path: '/ledger/entries?since=0' })).status_code).toBe(200);
     tamper = (r) => setHeader('x-timestamp', String(Number(header(r, 'x-timestamp')) - 1))(r);
-    expect((await call(settings, { method: 'POST', path: '/ledger/entries', body: '{"debit":5}' })).status).toBe(401);
+    expect((await call(settings, { method: 'POST', path: '/ledger/entries', body: '{"debit":5}' })).status_code).toBe(401);
   });
 });
 
@@ -237,25 +238,25 @@ describe('jwt_signed, verified by jose', () => {
 
   it('two calls verify, each with its own jti; a token presented for another path is refused', async () => {
     verify = verifier;
-    expect((await call(settings, { path: '/svc/status?verbose=1' })).status).toBe(200);
-    expect((await call(settings, { method: 'DELETE', path: '/svc/sessions/7' })).status).toBe(200);
+    expect((await call(settings, { path: '/svc/status?verbose=1' })).status_code).toBe(200);
+    expect((await call(settings, { method: 'DELETE', path: '/svc/sessions/7' })).status_code).toBe(200);
     expect(jtis.size).toBe(2);
     tamper = (r) => { r.target = r.target.replace('/svc/status', '/svc/admin'); };
-    expect((await call(settings, { path: '/svc/status' })).status).toBe(401);
+    expect((await call(settings, { path: '/svc/status' })).status_code).toBe(401);
   });
 });
 
 describe('api_key in a query parameter', () => {
   it('the key arrives as the parameter (no header); a wrong key is a 401 result', async () => {
     verify = (r) => urlOf(r).searchParams.get('key') === 'k-secret-1' && header(r, 'x-api-key') === undefined;
-    expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_query: 'key' }, { path: '/maps?q=x', query: [['z', '1']] })).toMatchObject({ status: 200, fields: ['true'] });
+    expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_query: 'key' }, { path: '/maps?q=x', query: [['z', '1']] })).toMatchObject({ status_code: 200, fields: ['true'] });
     expect([...urlOf(got.at(-1)!).searchParams.keys()].sort()).toEqual(['key', 'q', 'z']);
-    expect((await call({ mode: 'api_key', api_key: 'k-wrong', api_key_query: 'key' })).status).toBe(401);
+    expect((await call({ mode: 'api_key', api_key: 'k-wrong', api_key_query: 'key' })).status_code).toBe(401);
   });
 
   it('api_key_prefix keeps its space in Connections ("Bearer " + key)', async () => {
     verify = (r) => header(r, 'authorization') === 'Bearer k-secret-1';
-    expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_header: 'Authorization', api_key_prefix: 'Bearer ' })).toMatchObject({ status: 200 });
+    expect(await call({ mode: 'api_key', api_key: 'k-secret-1', api_key_header: 'Authorization', api_key_prefix: 'Bearer ' })).toMatchObject({ status_code: 200 });
   });
 });
 
@@ -281,20 +282,18 @@ describe('oauth_bearer against oidc-provider (introspection decides)', () => {
 
   it('the access token of a real grant is accepted; nothing refreshed', async () => {
     verify = introspected;
-    const grants: string[] = [];
-    expect(await call(settings, { sealedGrant: sealed(tokens.access_token), onGrant: (g) => grants.push(g.sealed) })).toMatchObject({ status: 200, fields: ['true'] });
+    const grant = sealed(tokens.access_token);
+    expect(await call(settings, { sealedGrant: grant })).toMatchObject({ status: 'ok', status_code: 200, fields: ['true'], sealed_grant: grant, grant_changed: false, refreshed: false });
     expect(header(got.at(-1)!, 'authorization')).toBe(`Bearer ${tokens.access_token}`);
-    expect(grants).toEqual([]);
   });
 
   it('a token the server does not know: 401, one real refresh (rotated), the retry is accepted', async () => {
     verify = introspected;
-    const grants: string[] = [];
     const before = got.length;
-    expect((await call(settings, { sealedGrant: sealed('not-a-token-the-server-issued'), onGrant: (g) => grants.push(g.sealed) })).status).toBe(200);
+    const out = await call(settings, { sealedGrant: sealed('not-a-token-the-server-issued') });
+    expect(out).toMatchObject({ status: 'ok', status_code: 200, grant_changed: true, refreshed: true });
     expect(got.length - before).toBe(2);
-    expect(grants).toHaveLength(1);
-    const g = openGrant(grants[0], RING, { conn: 'c' }).grant;
+    const g = openGrant(out.sealed_grant, RING, { conn: 'c' }).grant;
     expect(g).toMatchObject({ gen: 1 });
     expect(g.rt).not.toBe(tokens.refresh_token);
     expect((await oidc.introspect(g.at)).active).toBe(true);
@@ -313,10 +312,10 @@ describe('oauth_bearer with DPoP (RFC 9449): a grant from the built actions, pro
     const c = dp.clients.find((x) => x.client_id === 'dpop-client')!;
     settings = { issuer: dp.issuer, client_id: c.client_id, client_secret: c.client_secret, scopes: 'openid offline_access api:read', use_dpop: true };
     keys = keysFor('d', settings);
-    const started = await callAction(loadAction(PLUGIN, 'start-authorization'), { connection: 'd', redirect_uri: DEFAULT_REDIRECT_URI }, keys);
+    const started = await run('start-authorization', { connection: 'd', redirect_uri: DEFAULT_REDIRECT_URI }, keys);
     expect(started).toMatchObject({ status: 'ok' });
     const callback = await authorizeHeadless(String(started.authorization_url));
-    const done = await callAction(loadAction(PLUGIN, 'complete-authorization'), { connection: 'd', sealed_state: started.sealed_state, callback_url: callback }, keys);
+    const done = await run('complete-authorization', { connection: 'd', sealed_state: started.sealed_state, callback_url: callback }, keys);
     expect(done).toMatchObject({ status: 'ok' });
     sealedGrant = String(done.sealed_grant);
   });
@@ -341,7 +340,7 @@ describe('oauth_bearer with DPoP (RFC 9449): a grant from the built actions, pro
     verify = dpopVerifier;
     const before = got.length;
     const out = await call(settings, { sealedGrant, method: 'POST', path: '/things?x=1', body: '{"a":1}' }, 'd');
-    expect(out).toMatchObject({ status: 200, fields: ['true'] });
+    expect(out).toMatchObject({ status_code: 200, fields: ['true'] });
     expect(got.length - before).toBe(2);
     expect(openGrant(sealedGrant, RING, { conn: 'd' }).grant.token_type).toBe('DPoP');
 
@@ -353,11 +352,11 @@ describe('oauth_bearer with DPoP (RFC 9449): a grant from the built actions, pro
     await Promise.all([replay.text(), bearer.text()]);
   });
 
-  it('a proof whose request was changed on the way: 401, one refresh, 401 again → api_unauthorized (bearer modes throw)', async () => {
+  it('a proof whose request was changed on the way: 401, one refresh, 401 again → api_unauthorized, the refreshed grant handed back', async () => {
     verify = dpopVerifier;
     tamper = (r) => { r.method = 'DELETE'; };
-    const grants: string[] = [];
-    await expect(call(settings, { sealedGrant, path: '/things', onGrant: (g) => grants.push(g.sealed) }, 'd')).rejects.toMatchObject({ code: 'api_unauthorized' });
-    expect(grants).toHaveLength(1); // the refreshed grant is handed back even though the call failed
+    const out = await call(settings, { sealedGrant, path: '/things' }, 'd');
+    expect(out).toMatchObject({ status: 'reauthorization_required', error_code: 'api_unauthorized', status_code: null, grant_changed: true, refreshed: true });
+    expect(openGrant(out.sealed_grant, RING, { conn: 'd' }).grant.gen).toBe(1);
   });
 });
