@@ -5,23 +5,30 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bubbleFolder, bubbleJson, ID_PATTERN } from './scripts/lib/bubble-format.mjs';
 import { checkFunctionExpression } from './scripts/lib/check-js.mjs';
+import { clientFiles, findClientLeaks, forbiddenClientTexts } from './scripts/lib/leak-check.mjs';
 import { renderActionsDoc, renderErrorsDoc } from './scripts/lib/docs.mjs';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
-const OUT = join(ROOT, 'dist', 'plugin');
-/** Actions built and tested but not shipped (Manifest.staged), in the same layout. */
-const STAGED = join(ROOT, 'dist', 'staged');
+/** dist/plugin, or `--out DIR` (a test builds elsewhere so it never swaps files under other suites). */
+const OUT = process.argv.includes('--out') ? resolve(process.argv[process.argv.indexOf('--out') + 1] ?? '') : join(ROOT, 'dist', 'plugin');
+/** Actions built and tested but not shipped (Manifest.staged), in the same layout, next to the plugin. */
+const STAGED = join(dirname(OUT), 'staged');
 /** Issue #3: a minified server action stays under 64 KB. DESIGN §7 aims at 40 KB: see docs/NOTES.md. */
 const SERVER_BUDGET = 64 * 1024;
+/** DESIGN §7: each element file ≤ 8 KB minified. */
+const ELEMENT_BUDGET = 8 * 1024;
+/** Bubble's element files and the parameters each function takes (BUBBLE_FORMAT §4). */
+const ELEMENT_FILES = { initialize: 'instance, context', update: 'instance, properties, context', preview: 'instance, properties', reset: 'instance, context' };
 
 /** @typedef {import('./plugin/types.ts').Manifest} Manifest */
 /** @typedef {import('./plugin/types.ts').FieldDef} FieldDef */
 /** @typedef {import('./plugin/types.ts').OutputDef} OutputDef */
+/** @typedef {import('./plugin/types.ts').ElementDef} ElementDef */
 
 /** @returns {Promise<Manifest>} */
 export async function loadManifest() {
@@ -67,6 +74,81 @@ async function bundleServerAction(folder) {
   ].join('\n');
 }
 
+/**
+ * One element file → one anonymous function expression for browsers: the CommonJS bundle runs inside it on each
+ * call (it is small and holds no state: everything per instance lives in instance.data).
+ * @param {string} folder @param {keyof typeof ELEMENT_FILES} file
+ */
+async function bundleElementFile(folder, file) {
+  const out = await esbuild.build({
+    entryPoints: [join(ROOT, 'elements', folder, `${file}.ts`)],
+    bundle: true, format: 'cjs', platform: 'browser', target: ['es2020'], minify: true, legalComments: 'none', charset: 'utf8', write: false,
+  });
+  const code = out.outputFiles[0]?.text.trim() ?? '';
+  return [
+    `function(${ELEMENT_FILES[file]}) {`,
+    'const module = { exports: {} };',
+    '(function (module, exports) {',
+    code,
+    '})(module, module.exports);',
+    `return module.exports.default(${ELEMENT_FILES[file]});`,
+    '}',
+  ].join('\n');
+}
+
+/**
+ * An element's folder: params.json (fields, states, events), its four files, and one initialization file per state
+ * equal to the state's initialization_code.fn. Returns the failed checks.
+ * @param {ElementDef} el
+ */
+async function emitElement(el) {
+  const problems = [];
+  const dir = join(OUT, 'elements', bubbleFolder(el.id));
+  /** @type {Record<string, unknown>} */
+  const states = {};
+  for (const st of el.states) {
+    const id = `${el.id}_${st.name}`;
+    const fn = `function(properties, context) {\n  return ${JSON.stringify(st.initial)};\n}`;
+    states[id] = { caption: st.caption, name: st.name, value: st.value, is_list: false, initialization_code: { fn } };
+    await emit(join(dir, 'states', bubbleFolder(id), 'initialization.js'), fn);
+  }
+  await emit(join(dir, 'params.json'), bubbleJson({
+    display: el.display, category: 'visual elements', icon: el.icon, default_dim: el.default_dim, add_is_visible: true,
+    can_fit_height: true, has_reset_fn: true, property_applications: { resizable: true, MinWidth: true, Font: true },
+    fields: fieldsJson(el.fields, el.id), states,
+    events: Object.fromEntries(el.events.map((e) => [`${el.id}_${e.name}`, { caption: e.caption, name: e.name }])),
+  }));
+  for (const file of /** @type {(keyof typeof ELEMENT_FILES)[]} */ (Object.keys(ELEMENT_FILES))) {
+    const js = await bundleElementFile(el.folder, file);
+    await emit(join(dir, `${file}.js`), js);
+    const size = Buffer.byteLength(js);
+    const parse = checkFunctionExpression(js);
+    if (parse) problems.push(`${el.folder}/${file}.js: ${parse}`);
+    if (size > ELEMENT_BUDGET) problems.push(`${el.folder}/${file}.js is ${size} bytes, over the ${ELEMENT_BUDGET}-byte budget`);
+    console.log(`  ${el.folder} → elements/${bubbleFolder(el.id)}/${file}.js ${(size / 1024).toFixed(1)} KB`);
+  }
+  return problems;
+}
+
+/** The client leak check over a built plugin folder (LEAK_CANARIES: extra texts the test run planted). @param {Manifest} m @param {string} dir */
+async function clientLeaks(m, dir) {
+  const { PRESETS } = await importTs('src/providers/presets.ts');
+  const { AUTHORIZE_PRESETS } = await importTs('src/providers/authorize-presets.ts');
+  const { REVOCATION_ENDPOINTS } = await importTs('src/providers/revoke-presets.ts');
+  /** @type {string[]} */
+  const endpoints = [
+    ...Object.values(PRESETS).map((p) => /** @type {{ token_endpoint: string }} */ (p).token_endpoint),
+    ...Object.values(AUTHORIZE_PRESETS).map((p) => /** @type {{ authorization_endpoint: string }} */ (p).authorization_endpoint),
+    ...Object.values(REVOCATION_ENDPOINTS).map(String),
+  ];
+  const forbidden = forbiddenClientTexts({
+    secureCaptions: m.keys.filter((k) => k.type === 'secure').map((k) => k.caption),
+    endpoints,
+    canaries: (process.env.LEAK_CANARIES ?? '').split(','),
+  });
+  return findClientLeaks(clientFiles(dir), forbidden);
+}
+
 /** @param {FieldDef[]} fields @param {string} prefix */
 function fieldsJson(fields, prefix) {
   /** @type {Record<string, unknown>} */
@@ -96,11 +178,12 @@ function outputsJson(outputs, prefix) {
 
 /** IDs are lower snake case and unique plugin-wide (Bubble keeps one ID space per plugin). @param {Manifest} m */
 function checkIds(m) {
-  const ids = [...m.keys.map((k) => k.id), ...[...m.actions, ...m.staged].flatMap((a) => [a.id, ...a.fields.map((f) => `${a.id}_${f.name}`), ...a.outputs.map((o) => `${a.id}_out_${o.name}`)])];
+  const ids = [...m.keys.map((k) => k.id), ...[...m.actions, ...m.staged].flatMap((a) => [a.id, ...a.fields.map((f) => `${a.id}_${f.name}`), ...a.outputs.map((o) => `${a.id}_out_${o.name}`)]),
+    ...m.elements.flatMap((e) => [e.id, ...[...e.fields, ...e.states, ...e.events].map((x) => `${e.id}_${x.name}`)])];
   const bad = ids.filter((id) => !ID_PATTERN.test(id));
   const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (bad.length || dup.length) throw new Error(`manifest IDs: invalid ${bad.join(', ') || '-'}; duplicate ${dup.join(', ') || '-'}`);
-  for (const a of [...m.actions, ...m.staged]) for (const f of a.fields) if (!f.doc?.trim()) throw new Error(`manifest: field ${a.id}.${f.name} has no doc line`);
+  for (const a of [...m.actions, ...m.staged, ...m.elements]) for (const f of a.fields) if (!f.doc?.trim()) throw new Error(`manifest: field ${a.id}.${f.name} has no doc line`);
 }
 
 /** @param {string} path @param {string} text */
@@ -151,6 +234,8 @@ async function build() {
   const problems = [];
   for (const a of m.actions) problems.push(...await emitAction(OUT, a, true));
   for (const a of m.staged) problems.push(...await emitAction(STAGED, a, false));
+  for (const el of m.elements) problems.push(...await emitElement(el));
+  problems.push(...await clientLeaks(m, OUT));
   const reference = renderActionsDoc(m);
   const { ERROR_CODES, ERROR_DOCS } = await importTs('src/error-docs.ts');
   const errors = renderErrorsDoc(ERROR_CODES, ERROR_DOCS);
@@ -167,4 +252,17 @@ async function build() {
   console.log(`built ${OUT}`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await build();
+/** `node build.mjs --check-client DIR`: only the client leak check, over an already built plugin folder. @param {string} dir */
+async function checkClientOnly(dir) {
+  const problems = await clientLeaks(await loadManifest(), dir);
+  if (problems.length) {
+    console.error(`client leak check failed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`client leak check passed: ${clientFiles(dir).length} browser files in ${dir}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--check-client');
+  await (i > 0 ? checkClientOnly(process.argv[i + 1] ?? OUT) : build());
+}

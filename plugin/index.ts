@@ -4,6 +4,7 @@ import { REFRESH_TOKEN } from './actions/refresh-token.ts';
 import { REVOKE } from './actions/revoke.ts';
 import { SEAL_TOKEN } from './actions/seal-token.ts';
 import { START_AUTHORIZATION } from './actions/start-authorization.ts';
+import { CONNECTION_STATUS } from './elements/connection-status.ts';
 import { KEYS } from './keys.ts';
 import type { Manifest } from './types.ts';
 
@@ -22,6 +23,7 @@ export const MANIFEST: Manifest = {
   },
   keys: KEYS,
   actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN],
+  elements: [CONNECTION_STATUS],
   // Call API's bundle is over DESIGN §7's 64 KB budget (docs/NOTES.md): built and tested, not shipped until it fits
   // or the budget is decided.
   staged: [CALL_API],

@@ -1,6 +1,6 @@
 /** Typed Bubble manifest data; build.mjs turns it into meta_data.json, shared_tech_params.json, params.json. */
 export type ValueType = 'text' | 'number' | 'boolean' | 'date';
-export type Editor = 'DynamicValue' | 'StaticText' | 'StaticNumber' | 'Checkbox' | 'Dropdown' | 'key_value_list';
+export type Editor = 'DynamicValue' | 'StaticText' | 'StaticNumber' | 'Checkbox' | 'Dropdown' | 'key_value_list' | 'Color';
 
 export interface FieldDef {
   /** pinned Bubble field name = property name (DESIGN §5) */
@@ -43,6 +43,36 @@ export interface ActionDef {
   outputs: OutputDef[];
 }
 
+/** An element state (Bubble `states`): published by the element, read by the page. */
+export interface StateDef {
+  name: string;
+  caption: string;
+  value: ValueType;
+  /** the state's value before the element first publishes it (its initialization code returns it) */
+  initial: string | number | boolean | null;
+  doc: string;
+}
+
+/** An element event (Bubble `events`): a workflow trigger. */
+export interface EventDef {
+  name: string;
+  caption: string;
+  doc: string;
+}
+
+/** A visual element; its code is elements/<folder>/{initialize,update,preview,reset}.ts, built for browsers. */
+export interface ElementDef {
+  id: string;
+  folder: string;
+  display: string;
+  icon: string;
+  default_dim: { width: number; height: number };
+  doc: string;
+  fields: FieldDef[];
+  states: StateDef[];
+  events: EventDef[];
+}
+
 export interface KeyDef {
   id: string;
   caption: string;
@@ -67,6 +97,7 @@ export interface Manifest {
   meta: PluginMeta;
   keys: KeyDef[];
   actions: ActionDef[];
+  elements: ElementDef[];
   /**
    * Built into dist/staged/ with every check but the size budget, tested through the harness like shipped actions,
    * and not part of the plugin Bubble gets (docs/NOTES.md says why each is held back).
