@@ -5,9 +5,11 @@
  * then with PAR and DPoP): Start authorization → headless sign-in and consent → Complete authorization →
  * Refresh token (rotated) → Revoke → Refresh token of the revoked grant on another server process
  * (→ reauthorization_required).
- * Prints each step's non-secret outputs and checks its own output for secrets before exiting.
- * `--once` is accepted (the flow always runs once and exits). `--no-build` uses the existing dist/plugin
- * (the test suite runs after its own build, and a rebuild would swap files under parallel tests).
+ * Prints each step's non-secret outputs and checks its own output for secrets. Then it serves the page a person can
+ * watch (scripts/lib/live-demo.mjs): the built Connection status element, fed live values while a real connection goes
+ * connected → needs refresh → refreshed → revoked, again and again until Ctrl-C.
+ * `--once` runs the flow once and exits (no page). `--no-build` uses the existing dist/plugin (the test suite runs
+ * after its own build, and a rebuild would swap files under parallel tests).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { callAction, loadAction, toJsonOutputs } from './lib/harness.mjs';
+import { startLiveDemo } from './lib/live-demo.mjs';
 import { authorizeHeadless, DEFAULT_REDIRECT_URI, startOidcServer } from './lib/oidc-server.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +87,24 @@ try {
   if (!ok || leaked.length) process.exitCode = 1;
 } finally {
   await server.close();
+}
+if (!process.argv.includes('--once') && process.exitCode !== 1) await watchLive();
+
+/** The live page: cycles until Ctrl-C; the element's states and events are listed on the page as they happen. */
+async function watchLive() {
+  const live = await startLiveDemo({ pluginDir: PLUGIN });
+  console.log(`\nLive page: open ${live.url} to watch the Connection status element follow a real connection`);
+  console.log('(connected → needs refresh → refreshed → revoked, about 25 s a round). Ctrl-C stops.');
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+    void live.close().then(() => process.exit(0));
+  });
+  while (!stop) {
+    const statuses = await live.cycle();
+    console.log(`  round: ${statuses.join(' → ')}`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
 }
 
 /**
