@@ -26,7 +26,8 @@ describe('Bubble IDs and folders', () => {
 });
 
 describe('JSON files', () => {
-  const files = ['meta_data.json', 'shared_tech_params.json', ...readdirSync(join(PLUGIN_DIR, 'actions')).map((f) => join('actions', f, 'params.json'))];
+  const files = ['meta_data.json', 'shared_tech_params.json', ...readdirSync(join(PLUGIN_DIR, 'actions')).map((f) => join('actions', f, 'params.json')),
+    ...readdirSync(join(PLUGIN_DIR, 'elements')).map((f) => join('elements', f, 'params.json'))];
   it.each(files)('%s is in Bubble style: sorted keys, 4 spaces, no trailing newline', (file) => {
     const text = read(file);
     expect(text.endsWith('\n')).toBe(false);
@@ -106,5 +107,39 @@ describe('docs', () => {
   it('the built plugin carries the MIT LICENSE', () => {
     expect(read('LICENSE')).toBe(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8'));
     expect(read('LICENSE')).toMatch(/^MIT License/);
+  });
+});
+
+describe('the Connection status element', () => {
+  const el = MANIFEST.elements[0]!;
+  const dir = join('elements', bubbleFolder(el.id));
+  const params = () => JSON.parse(read(dir, 'params.json'));
+
+  it("has Bubble's element files, each one function expression of the right parameters and at most 8 KB", () => {
+    expect(readdirSync(join(PLUGIN_DIR, 'elements'))).toEqual([bubbleFolder(el.id)]);
+    expect(readdirSync(join(PLUGIN_DIR, dir)).sort()).toEqual(['initialize.js', 'params.json', 'preview.js', 'reset.js', 'states', 'update.js']);
+    for (const [file, args] of [['initialize', 'instance, context'], ['update', 'instance, properties, context'], ['preview', 'instance, properties'], ['reset', 'instance, context']]) {
+      const js = read(dir, `${file}.js`);
+      expect(checkFunctionExpression(js), file).toBeUndefined();
+      expect(js.startsWith(`function(${args}) {`), file).toBe(true);
+      expect(Buffer.byteLength(js), file).toBeLessThanOrEqual(8 * 1024);
+    }
+  });
+
+  it('declares the pinned fields, states and events; each state initialization file equals its initialization_code.fn', () => {
+    const p = params();
+    const names = (o: object) => Object.values(o).map((f) => (f as { name: string }).name).sort();
+    expect(names(p.fields)).toEqual(expect.arrayContaining(['expires_at', 'status', 'scope', 'label', 'warn_before', 'show_badge', 'refresh_expires_at', 'warn_reconnect_days']));
+    expect(names(p.states)).toEqual(['expires_in_seconds', 'is_connected', 'is_expired', 'needs_refresh', 'reconnect_in_days', 'status_label']);
+    expect(names(p.events)).toEqual(['expired', 'expiring_soon', 'reconnect_soon', 'status_changed']);
+    expect(p).toMatchObject({ category: 'visual elements', has_reset_fn: true });
+    for (const [id, st] of Object.entries(p.states) as [string, { initialization_code: { fn: string } }][]) {
+      expect(read(dir, 'states', bubbleFolder(id), 'initialization.js')).toBe(st.initialization_code.fn);
+      expect(checkFunctionExpression(st.initialization_code.fn)).toBeUndefined();
+    }
+    for (const f of Object.values(p.fields) as { name: string; value?: string }[]) {
+      if (f.name.endsWith('_at')) expect(f.value).toBe('date');
+      expect(['sealed_grant', 'client_secret', 'connection']).not.toContain(f.name);
+    }
   });
 });
