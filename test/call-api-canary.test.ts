@@ -4,38 +4,17 @@
  * longer works. (The built action's redactor is a further line; this proves the first one.)
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callApi, type CallRequest } from '../src/call/call-api.ts';
 import { resolveConnection } from '../src/config/connections.ts';
 import { sealingKeyring } from '../src/config/sealing.ts';
 import { sealGrant } from '../src/seal/grant.ts';
 import { decodedForms } from './support/canary.ts';
-import { startFaultServer, type FaultServer } from './support/fault-server.ts';
+import { echoApiAndFaults } from './support/echo-api.ts';
 
 const CANARY = `cnry${randomBytes(6).toString('hex')}`;
 const SEALING = randomBytes(32).toString('base64url');
-let api: Server;
-let base = '';
-let faults: FaultServer;
-let behaviour: 'stall' | 'fail' | 'reset' | 'unauthorized' = 'fail';
-
-beforeAll(async () => {
-  faults = await startFaultServer();
-  api = createServer((req, res) => {
-    req.resume();
-    if (behaviour === 'stall') return;
-    if (behaviour === 'reset') return req.socket.destroy();
-    res.writeHead(behaviour === 'fail' ? 503 : 401, { 'content-type': 'text/plain' }).end(`echo ${req.headers.authorization ?? ''} ${req.url}`);
-  });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(api.address() as { port: number }).port}/v1`;
-});
-afterAll(async () => {
-  api.closeAllConnections();
-  await new Promise((r) => api.close(r));
-  await faults.close();
-});
+const servers = echoApiAndFaults();
 
 const ec = () => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: `k-${CANARY}` });
 const MODES: Record<string, Record<string, unknown>> = {
@@ -49,8 +28,8 @@ const MODES: Record<string, Record<string, unknown>> = {
 };
 
 function request(name: string, extra: Partial<CallRequest> = {}): CallRequest {
-  const settings = { ...MODES[name], api_base_url: base, allow_insecure_http: true, timeout: 1 } as Record<string, unknown>;
-  if ('token_endpoint' in settings) settings.token_endpoint = faults.tokenUrl('ok');
+  const settings = { ...MODES[name], api_base_url: servers.api.base, allow_insecure_http: true, timeout: 1 } as Record<string, unknown>;
+  if ('token_endpoint' in settings) settings.token_endpoint = servers.faults.tokenUrl('ok');
   const keys = { 'Sealing key': SEALING, Connections: JSON.stringify({ c: settings }) };
   const ring = sealingKeyring(keys, 'grant');
   const rt = `rt-${CANARY}`;
@@ -73,13 +52,13 @@ describe.each(Object.keys(MODES))('%s', (mode) => {
     const attempt = async (extra: Partial<CallRequest>) => { await callApi(request(mode, extra)).then(() => undefined, (e: unknown) => failures.push(e)); };
     await attempt({ path: '/../admin' });
     await attempt({ headers: [['X-Evil', `a\r\nb-${CANARY}`]] });
-    behaviour = 'stall';
+    servers.api.set('stall');
     await attempt({ timeoutS: 1 });
-    behaviour = 'reset';
+    servers.api.set('reset');
     await attempt({});
-    behaviour = 'fail';
+    servers.api.set('fail');
     const failed = await callApi(request(mode)).catch((e: unknown) => e);
-    behaviour = 'unauthorized';
+    servers.api.set('unauthorized');
     await attempt({});
     expect(failures.length).toBeGreaterThanOrEqual(4);
     for (const e of failures) {

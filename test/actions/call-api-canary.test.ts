@@ -5,38 +5,13 @@
  * every decoded form (test/support/canary.ts). src/call's own errors are checked in test/call-api-canary.test.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CANARY, canaryKeys, sealingKey, tracked } from '../support/canary.ts';
-import { startFaultServer, type FaultServer } from '../support/fault-server.ts';
 import { actionKit } from '../support/kit.ts';
+import { echoApiAndFaults } from '../support/echo-api.ts';
 
 const SEALING = sealingKey();
-let api: Server;
-let base = '';
-let faults: FaultServer;
-let behaviour: 'stall' | 'fail' | 'reset' | 'unauthorized' | 'echo' = 'echo';
-
-beforeAll(async () => {
-  faults = await startFaultServer();
-  api = createServer((req, res) => {
-    req.resume();
-    if (behaviour === 'stall') return;
-    if (behaviour === 'reset') return req.socket.destroy();
-    const status = behaviour === 'fail' ? 503 : behaviour === 'unauthorized' ? 401 : 200;
-    // what a careless API does: repeat the credential it was sent, in the body and in a header
-    const echo = `${req.headers.authorization ?? ''} ${req.headers['x-api-key'] ?? ''} ${req.url}`;
-    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': encodeURIComponent(echo).slice(0, 200) })
-      .end(JSON.stringify({ echo, b64: Buffer.from(echo).toString('base64') }));
-  });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(api.address() as { port: number }).port}/v1`;
-});
-afterAll(async () => {
-  api.closeAllConnections();
-  await new Promise((r) => api.close(r));
-  await faults.close();
-});
+const servers = echoApiAndFaults();
 
 const ec = () => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'k-1' });
 const MODES: Record<string, Record<string, unknown>> = {
@@ -50,7 +25,7 @@ const MODES: Record<string, Record<string, unknown>> = {
   client_credentials: { mode: 'client_credentials', client_id: 'cid', client_secret: `cc-${CANARY}` },
   oauth_bearer: { client_id: 'cid', client_secret: `ob-${CANARY}` },
 };
-const keys = (mode: string) => canaryKeys({ c: { ...MODES[mode], api_base_url: base, allow_insecure_http: true, timeout: 1, ...(/bearer|credentials/.test(mode) ? { token_endpoint: faults.tokenUrl('ok') } : {}) } }, SEALING);
+const keys = (mode: string) => canaryKeys({ c: { ...MODES[mode], api_base_url: servers.api.base, allow_insecure_http: true, timeout: 1, ...(/bearer|credentials/.test(mode) ? { token_endpoint: servers.faults.tokenUrl('ok') } : {}) } }, SEALING);
 const { run } = actionKit(() => ({}));
 
 describe.each(Object.keys(MODES))('%s', (mode) => {
@@ -64,17 +39,17 @@ describe.each(Object.keys(MODES))('%s', (mode) => {
     const note = (o: Record<string, unknown>) => statuses.push(o.status === 'ok' ? o.status_code : o.error_code);
     note(await call({ path: '/../admin' }));
     note(await call({ headers: [{ key: 'X-Evil', value: `a\r\nb-${CANARY}` }] }));
-    behaviour = 'echo';
+    servers.api.set('echo');
     note(await call());
-    behaviour = 'stall';
+    servers.api.set('stall');
     note(await call({ timeout: 1 }));
-    behaviour = 'reset';
+    servers.api.set('reset');
     note(await call());
-    behaviour = 'fail';
+    servers.api.set('fail');
     note(await call());
-    behaviour = 'unauthorized';
+    servers.api.set('unauthorized');
     note(await call());
-    for (const t of [faults.lastIssued?.access_token, faults.lastIssued?.refresh_token]) if (t) tracked.add(t);
+    for (const t of [servers.faults.lastIssued?.access_token, servers.faults.lastIssued?.refresh_token]) if (t) tracked.add(t);
     expect(statuses.slice(0, 6)).toEqual(['path_refused', 'header_invalid', 200, 'timeout', 'network_error', 503]);
     expect(statuses[6]).toBe(mode === 'oauth_bearer' ? 'api_unauthorized' : 401);
   }, 30_000);
