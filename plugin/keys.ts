@@ -11,4 +11,6 @@ export const KEYS: KeyDef[] = [
   { id: 'api_base_url', caption: KEY.apiBaseUrl, type: 'secure', doc: 'Base URL of the default connection\'s API; calls pass only a path, so the page never learns it.' },
   { id: 'scopes', caption: KEY.scopes, type: 'secure', doc: 'Scopes of the default connection, space separated. Ask for the least the app needs.' },
   { id: 'connections', caption: KEY.connections, type: 'secure', doc: 'Optional JSON object: connection name → settings, one credential set per third-party service (see INSTALL guide).' },
+  { id: 'lock_store_url', caption: KEY.lockStoreUrl, type: 'secure', doc: 'Optional: the REST URL of a Redis database speaking Upstash\'s REST protocol (https). Set, refreshes and client tokens are coordinated across all of Bubble\'s servers.' },
+  { id: 'lock_store_token', caption: KEY.lockStoreToken, type: 'secure', doc: 'The lock store\'s REST token (Authorization: Bearer). Required with Lock store URL.' },
 ];

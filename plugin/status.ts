@@ -34,3 +34,11 @@ export const REFRESH_EXPIRES_OUTPUT: OutputDef = {
   value: 'date',
   doc: 'When the refresh token itself ends, when known (the provider says so, or its documentation fixes it): ask the user to reconnect before then.',
 };
+
+/** Every action that refreshes says how the refresh was coordinated across Bubble's servers (DESIGN §5b). */
+export const COORDINATION_OUTPUT: OutputDef = {
+  name: 'coordination',
+  caption: 'Coordination',
+  value: 'text',
+  doc: 'shared: refreshes are coordinated across all your app\'s servers (lock store); local: per server (no lock store set); local_fallback: a lock store is set but did not answer, so this call coordinated per server.',
+};

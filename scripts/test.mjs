@@ -20,14 +20,18 @@ function step(title, args, env = {}) {
 const vitest = 'node_modules/vitest/vitest.mjs';
 console.log('\n── Node 18.20 for the Bubble-runtime pass (tools/node18; installed from its lockfile when missing)');
 console.log(`   ${ensureNode18()}`);
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  if (process.env.REQUIRE_BROWSER === '1') {
-    console.error(`\n✗ no chromium at ${chromium}, and REQUIRE_BROWSER=1: install it (sudo apt-get install -y chromium)`);
+/** Suites that need a system package: without it they are skipped, named here with the command that adds it. */
+const SYSTEM = [
+  { has: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), what: 'the browser suites (test/browser: the Connection status element in chromium)', pkg: 'chromium', env: 'REQUIRE_BROWSER' },
+  { has: spawnSync(process.env.REDIS_SERVER_PATH ?? 'redis-server', ['--version']).status === 0, what: 'the lock-store suites (test/lock-store, test/actions/lock-store-faults)', pkg: 'redis-server', env: 'REQUIRE_REDIS' },
+];
+for (const s of SYSTEM.filter((x) => !x.has)) {
+  if (process.env[s.env] === '1') {
+    console.error(`\n✗ ${s.pkg} is missing and ${s.env}=1: install it (sudo apt-get install -y ${s.pkg})`);
     process.exit(1);
   }
-  console.log(`\n── SKIPPED: the browser suites (test/browser: the Connection status element in chromium) — no chromium at ${chromium}.`);
-  console.log('   Add it with: sudo apt-get install -y chromium   (CI installs it and never skips)');
+  console.log(`\n── SKIPPED: ${s.what} — ${s.pkg} is not installed.`);
+  console.log(`   Add it with: sudo apt-get install -y ${s.pkg}   (CI installs it and never skips)`);
 }
 step('build', ['build.mjs']);
 step('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);

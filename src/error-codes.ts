@@ -14,6 +14,7 @@ const BY_STATUS = {
     'private_key_jwk_missing', 'private_key_jwk_invalid', 'issuer_mismatch', 'unexpected_redirect',
     'http_error', 'invalid_client', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type',
     'invalid_scope', 'provider_error', 'invalid_dpop_proof', 'authorization_error', 'revocation_unsupported', 'client_grant_refused',
+    'lock_store_incomplete',
   ],
   reauthorization_required: [
     'grant_invalid', 'invalid_grant', 'no_refresh_token', 'state_invalid', 'state_expired', 'access_denied',
@@ -21,7 +22,7 @@ const BY_STATUS = {
   ],
   temporarily_unavailable: [
     'timeout', 'network_error', 'rate_limited', 'provider_unavailable', 'bad_response', 'response_too_large',
-    'discovery_failed',
+    'discovery_failed', 'refresh_in_progress',
   ],
   rejected: [
     'invalid_input', 'missing_token', 'invalid_token', 'invalid_scope_input', 'grant_binding_mismatch',

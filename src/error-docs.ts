@@ -44,6 +44,7 @@ export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
   invalid_dpop_proof: { cause: 'The provider refused the DPoP proof (RFC 9449 `invalid_dpop_proof`).', fix: 'Check the server clock; set `use_dpop` only for providers that support DPoP.' },
   authorization_error: { cause: 'The provider refused the authorization request (a callback `error=` other than access_denied: invalid_scope, unauthorized_client…).', fix: 'Check the client settings and scopes at the provider and in the connection.' },
   revocation_unsupported: { cause: 'The provider has no RFC 7009 revocation endpoint known to this plugin.', fix: 'Remove the app\'s access in the provider\'s account settings, and delete the stored grant.' },
+  lock_store_incomplete: { cause: 'Only one of the two lock store keys is set.', fix: 'Set both "Lock store URL" and "Lock store token" (docs/lock-store.md), or clear both.' },
   client_grant_refused: { cause: 'A client-credentials or JWT-bearer token request was refused (OAuth `invalid_grant`): no user grant is involved.', fix: 'Check the key registered at the provider, `assertion_claims` (iss, sub, aud) and the scopes the client may ask for.' },
   provider_error: { cause: 'The provider answered with an OAuth error code this plugin does not know.', fix: 'Check the connection\'s settings; report the provider to the plugin authors.' },
   // grants and authorization state
@@ -59,6 +60,7 @@ export const ERROR_DOCS: Record<ErrorCode, { cause: string; fix: string }> = {
   timeout: { cause: 'The provider did not answer in time.', fix: retry },
   network_error: { cause: 'The provider could not be reached, or the connection broke.', fix: retry },
   rate_limited: { cause: 'The provider asked to slow down (HTTP 429 or OAuth `slow_down`).', fix: retry },
+  refresh_in_progress: { cause: 'Another of your app\'s servers is refreshing this grant right now (lock store) and did not finish within the wait.', fix: 'Run the action again in a few seconds: it then gets the refreshed grant. Nothing was lost; the input grant is returned unchanged.' },
   provider_unavailable: { cause: 'The provider answered with a server error (HTTP 5xx, 408, OAuth `server_error` / `temporarily_unavailable`).', fix: retry },
   bad_response: { cause: 'The provider answered 200 without a usable token (HTML, not JSON, no access token, or tokens too large to keep).', fix: retry },
   response_too_large: { cause: 'The provider sent a response larger than the plugin accepts.', fix: retry },

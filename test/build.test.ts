@@ -38,7 +38,7 @@ describe('JSON files', () => {
   it('declares every plugin key as secure, by caption', () => {
     const keys = JSON.parse(read('shared_tech_params.json')).shared_keys;
     const captions = Object.values(keys).map((k) => (k as { caption: string; type: string }).caption);
-    expect(captions.sort()).toEqual(['API base URL', 'Client ID', 'Client secret', 'Connections', 'Previous sealing key', 'Provider', 'Scopes', 'Sealing key'].sort());
+    expect(captions.sort()).toEqual(['API base URL', 'Client ID', 'Client secret', 'Connections', 'Lock store token', 'Lock store URL', 'Previous sealing key', 'Provider', 'Scopes', 'Sealing key'].sort());
     for (const k of Object.values(keys)) expect((k as { type: string }).type).toBe('secure');
     expect(JSON.parse(read('meta_data.json')).sa_node_version).toBe(18);
   });

@@ -2,8 +2,8 @@ import { KEY } from '../../src/config/keys.ts';
 import { SECRET_SETTINGS } from '../../src/config/settings.ts';
 import { MIN_SECRET_LENGTH, scrubForms, secretForms } from '../../src/redact.ts';
 
-/** Plugin keys whose values are secrets. Client ID, Provider, API base URL and Scopes are not. */
-const SECRET_KEYS: readonly string[] = [KEY.sealingKey, KEY.previousSealingKey, KEY.clientSecret];
+/** Plugin keys whose values are secrets. Client ID, Provider, API base URL, Scopes and Lock store URL are not. */
+const SECRET_KEYS: readonly string[] = [KEY.sealingKey, KEY.previousSealingKey, KEY.clientSecret, KEY.lockStoreToken];
 const SECRET_SETTING_NAMES = new Set<string>(SECRET_SETTINGS);
 /** The private members of a JWK (RFC 7518 §6.2.2, §6.3.2, §6.4); the public ones are not secret. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];

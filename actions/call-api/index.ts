@@ -1,5 +1,6 @@
 import { callApi, type BodyType } from '../../src/call/call-api.ts';
 import { sealingKeyring } from '../../src/config/sealing.ts';
+import { lockStoreOf } from '../../src/coord/store.ts';
 import { InputError } from '../../src/errors.ts';
 import type { GrantInHand } from '../../src/grant/lifecycle.ts';
 import { bubbleAction, type ActionCall } from '../_lib/action.ts';
@@ -16,6 +17,7 @@ const EMPTY = {
   grant_changed: false,
   refreshed: false,
   refresh_expires_at: null as Date | null,
+  coordination: null as string | null,
 };
 const BODY_TYPES: readonly BodyType[] = ['json', 'form', 'text'];
 /** The grant a call refreshed, per call: handed back even when the call itself then fails. */
@@ -26,7 +28,7 @@ function grantResult(call: ActionCall) {
   const input = call.properties.sealed_grant;
   if (!g) return { sealed_grant: typeof input === 'string' && input.trim() !== '' ? input : null, grant_changed: false, refreshed: false };
   const { sealed_grant, grant_changed, refresh_expires_at } = grantOutputs(g.grant, g.sealed, input, Math.floor(Date.now() / 1000));
-  return { sealed_grant, grant_changed, refresh_expires_at, refreshed: g.refreshed };
+  return { sealed_grant, grant_changed, refresh_expires_at, refreshed: g.refreshed, coordination: g.coordination };
 }
 
 /**
@@ -45,6 +47,7 @@ export default bubbleAction(
       conn, sub,
       // only bearer grants need the sealing key: other modes never judge or derive it
       ring: () => sealingKeyring(call.context.keys, 'grant'),
+      store: lockStoreOf(call.context.keys),
       sealedGrant: p.sealed_grant,
       method: optionalText(p, 'method', 16) ?? 'GET',
       // egress refuses a path over 4096 characters by its own rule (path_refused)

@@ -1,3 +1,4 @@
+import { coordinationOf, lockStoreOf } from '../../src/coord/store.ts';
 import { refreshIfExpiring } from '../../src/grant/lifecycle.ts';
 import { bubbleAction } from '../_lib/action.ts';
 import { connectionAndKeys, EMPTY_GRANT_OUTPUTS, grantOutputs, keepInputGrant } from '../_lib/common.ts';
@@ -8,6 +9,7 @@ const EMPTY = {
   refreshed: false,
   expires_in: null as number | null,
   generation: null as number | null,
+  coordination: null as string | null,
 };
 
 /** Refresh token: refreshes the sealed grant when its access token expires within min_validity seconds. */
@@ -25,8 +27,9 @@ export default bubbleAction(
       minValidity: optionalNumber(call.properties, 'min_validity', 0, 86_400) ?? 300,
       force: flag(call.properties, 'force'),
       onSecret: (v) => call.redactor.add(v),
+      store: lockStoreOf(call.context.keys),
     });
-    return { ...grantOutputs(result.grant, result.sealed, input, Math.floor(Date.now() / 1000)), refreshed: result.refreshed };
+    return { ...grantOutputs(result.grant, result.sealed, input, Math.floor(Date.now() / 1000)), refreshed: result.refreshed, coordination: result.coordination };
   },
-  keepInputGrant,
+  (call) => ({ ...keepInputGrant(call), coordination: coordinationOf(call.context.keys) }),
 );

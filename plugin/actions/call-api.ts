@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { COORDINATION_OUTPUT, CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const CALL_API: ActionDef = {
@@ -31,6 +31,7 @@ export const CALL_API: ActionDef = {
     { name: 'grant_changed', caption: 'Grant changed', value: 'boolean', doc: 'yes when "Sealed grant" is new: save it (even when the call itself failed).' },
     { name: 'refreshed', caption: 'Refreshed', value: 'boolean', doc: 'yes when the call refreshed the grant first.' },
     REFRESH_EXPIRES_OUTPUT,
+    COORDINATION_OUTPUT,
     ...STATUS_OUTPUTS,
   ],
 };

@@ -1,4 +1,4 @@
-import { CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
+import { COORDINATION_OUTPUT, CONNECTION_FIELD, REFRESH_EXPIRES_OUTPUT, STATUS_OUTPUTS, SUB_FIELD } from '../status.ts';
 import type { ActionDef } from '../types.ts';
 
 export const REFRESH_TOKEN: ActionDef = {
@@ -23,6 +23,7 @@ export const REFRESH_TOKEN: ActionDef = {
     REFRESH_EXPIRES_OUTPUT,
     { name: 'scope', caption: 'Scope', value: 'text', doc: 'Scopes the provider granted.' },
     { name: 'generation', caption: 'Generation', value: 'number', doc: 'Refresh count: where two workflows may race, save only when it is higher than the stored one.' },
+    COORDINATION_OUTPUT,
     ...STATUS_OUTPUTS,
   ],
 };

@@ -6,6 +6,7 @@ import { outboundRequest, type OutboundRequest, type OutboundResponse } from '..
 import { clientToken } from '../oauth/client-token.ts';
 import { rememberDpopNonce } from '../oauth/dpop.ts';
 import type { Keyring } from '../seal/keys.ts';
+import type { LockStore } from '../coord/store.ts';
 import { bearerSigner, modeSigner, signerError, type BearerToken, type Signer } from './modes.ts';
 import { extractFields, shownHeaders } from './response.ts';
 
@@ -15,6 +16,8 @@ export interface CallRequest {
   conn: Connection;
   /** the grant keyring, asked for only when the mode uses a grant */
   ring: () => Keyring;
+  /** the lock store, when the app set one: refreshes and client tokens are then shared across instances */
+  store?: LockStore | undefined;
   sub?: string | undefined;
   sealedGrant?: unknown;
   method: string;
@@ -140,8 +143,8 @@ async function grantToken(req: CallRequest, force: boolean): Promise<BearerToken
   if (req.sealedGrant === undefined || req.sealedGrant === null || req.sealedGrant === '') {
     throw new InputError('invalid_input', `sealed_grant is required for connection "${req.conn.name}" (mode oauth_bearer)`);
   }
-  const g = await refreshIfExpiring({ conn: req.conn, ring: req.ring(), sealedGrant: req.sealedGrant, sub: req.sub, minValidity: MARGIN_S, force, onSecret: req.onSecret });
-  if (g.refreshed || g.sealed !== req.sealedGrant) req.onGrant(g);
+  const g = await refreshIfExpiring({ conn: req.conn, ring: req.ring(), sealedGrant: req.sealedGrant, sub: req.sub, minValidity: MARGIN_S, force, onSecret: req.onSecret, store: req.store });
+  req.onGrant(g);
   req.sealedGrant = g.sealed;
   return { token: g.grant.at, type: g.grant.token_type, dpop: g.grant.dpop };
 }

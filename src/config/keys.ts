@@ -8,6 +8,8 @@ export const KEY = {
   apiBaseUrl: 'API base URL',
   scopes: 'Scopes',
   connections: 'Connections',
+  lockStoreUrl: 'Lock store URL',
+  lockStoreToken: 'Lock store token',
 } as const;
 
 /** `context.keys` as Bubble passes it: caption → pasted text (unset keys may be missing or empty). */

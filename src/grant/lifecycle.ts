@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
+import { sharedOnce, type Coordination } from '../coord/coordinate.ts';
+import { storePaused, type LockStore } from '../coord/store.ts';
 import { GrantError } from '../errors.ts';
 import { refreshGrant } from '../oauth/refresh.ts';
 import { singleFlight } from '../oauth/single-flight.ts';
@@ -18,12 +20,19 @@ const REPLAY_MS = 60_000;
 
 /**
  * How a refresh is coordinated: `key` names the refresh (a hash of the sealing kid, connection, sub and refresh
- * token), `work` spends the token and resolves to the sealed next grant. Per process today (single flight + replay);
- * the seam where a cross-instance lock (issue #17) plugs in.
+ * token), `work` spends the token and resolves to the sealed next grant. Always single-flighted and replayed per
+ * process; with a lock store, also across instances (src/coord).
  */
-export type Coordinator = (key: string, work: () => Promise<string>) => Promise<string>;
+export type Coordinator = (key: string, work: () => Promise<string>) => Promise<{ sealed: string; coordination: Coordination }>;
 
-export const processCoordinator: Coordinator = (key, work) => singleFlight(key, REPLAY_MS, Date.now(), work);
+export const processCoordinator: Coordinator = async (key, work) => ({ sealed: await singleFlight(key, REPLAY_MS, Date.now(), work), coordination: 'local' });
+
+/** The lease outlives the token request and a DPoP nonce retry (two requests), plus slack. */
+const leaseMs = (conn: Connection): number => (2 * conn.timeout + 5) * 1000;
+
+export function storeCoordinator(store: LockStore, conn: Connection): Coordinator {
+  return (key, work) => singleFlight(`shared:${key}`, REPLAY_MS, Date.now(), () => sharedOnce(store, key, leaseMs(conn), work));
+}
 
 export interface GrantRequest {
   conn: Connection;
@@ -35,7 +44,8 @@ export interface GrantRequest {
   force: boolean;
   /** called with every token value the lifecycle handles, so the adapter can redact them */
   onSecret: (value: string) => void;
-  coordinate?: Coordinator;
+  /** the lock store, when the app set one */
+  store?: LockStore | undefined;
 }
 
 export interface GrantInHand {
@@ -43,6 +53,7 @@ export interface GrantInHand {
   /** the grant to hand back: new when refreshed or re-sealed under the current sealing key */
   sealed: string;
   refreshed: boolean;
+  coordination: Coordination;
 }
 
 /** Opens the grant and refreshes it when its access token expires within `minValidity` (or `force`). */
@@ -53,7 +64,9 @@ export async function refreshIfExpiring(req: GrantRequest): Promise<GrantInHand>
   reportTokens(grant, req.onSecret);
   const sealed = opened.resealed ?? (req.sealedGrant as string);
   const nowS = Math.floor(Date.now() / 1000);
-  if (!req.force && grant.exp - nowS > req.minValidity) return { grant, sealed, refreshed: false };
+  if (!req.force && grant.exp - nowS > req.minValidity) {
+    return { grant, sealed, refreshed: false, coordination: !req.store ? 'local' : storePaused(req.store) ? 'local_fallback' : 'shared' };
+  }
   const rt = grant.rt;
   if (!rt) {
     throw new GrantError('no_refresh_token', 'The access token is expiring and the grant holds no refresh token: authorize the connection again.');
@@ -61,11 +74,11 @@ export async function refreshIfExpiring(req: GrantRequest): Promise<GrantInHand>
   // The sealing key's kid is part of the key: a replayed result is sealed under the caller's own key.
   // Coordination keeps only the sealed result (ciphertext), never an opened grant.
   const key = createHash('sha256').update(JSON.stringify([req.ring.current.kid, req.conn.name, grant.sub ?? '', rt])).digest('base64url');
-  const coordinate = req.coordinate ?? processCoordinator;
+  const coordinate = req.store ? storeCoordinator(req.store, req.conn) : processCoordinator;
   const next = await coordinate(key, async () => sealGrant(await refreshGrant(req.conn, grant, rt, Date.now()), req.ring));
-  const refreshed = openGrant(next, req.ring, binding).grant;
+  const refreshed = openGrant(next.sealed, req.ring, binding).grant;
   reportTokens(refreshed, req.onSecret);
-  return { grant: refreshed, sealed: next, refreshed: true };
+  return { grant: refreshed, sealed: next.sealed, refreshed: true, coordination: next.coordination };
 }
 
 /** Hands every token a grant holds to the redactor. */

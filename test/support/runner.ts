@@ -52,7 +52,8 @@ function inProcessRunner(): Runner {
   };
 }
 
-function workerRunner(): Runner {
+/** A warm Node 18 server process running the built actions (also used on its own: several instances at once). */
+export function workerRunner(): Runner {
   const printed: string[] = [];
   const child: ChildProcessWithoutNullStreams = spawn(node18Binary(), [fileURLToPath(new URL('../../scripts/lib/harness-worker.mjs', import.meta.url)), PLUGIN_DIR]);
   const pending = new Map<number, (r: ActionResult) => void>();
