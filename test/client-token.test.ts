@@ -185,7 +185,7 @@ describe('JWT bearer (RFC 7523) against a verifying token endpoint', () => {
     const t = await clientToken(resolve('jb-one', jb(key.priv)), now);
     expect(server.verified).toHaveLength(1);
     const v = server.verified[0]!;
-    expect(t).toEqual({ access_token: v.accessToken, token_type: 'Bearer', exp: Math.floor(now / 1000) + 3600 });
+    expect(t).toEqual({ access_token: v.accessToken, token_type: 'Bearer', exp: Math.floor(now / 1000) + 3600, coordination: 'local' });
     expect(v.header).toMatchObject({ alg: 'ES256', kid: 'svc-key-1' });
     expect(v.payload).toMatchObject({ iss: 'svc-1', sub: 'user@example.com', aud: server.tokenUrl, scope: 'x' });
     const { iat, exp, jti } = v.payload as { iat: number; exp: number; jti: string };

@@ -1,4 +1,4 @@
-import { callApi, type BodyType } from '../../src/call/call-api.ts';
+import { callApi, type BodyType, type CallRequest } from '../../src/call/call-api.ts';
 import { sealingKeyring } from '../../src/config/sealing.ts';
 import { lockStoreOf } from '../../src/coord/store.ts';
 import { InputError } from '../../src/errors.ts';
@@ -23,10 +23,14 @@ const BODY_TYPES: readonly BodyType[] = ['json', 'form', 'text'];
 /** The grant a call refreshed, per call: handed back even when the call itself then fails. */
 const latest = new WeakMap<ActionCall, GrantInHand>();
 
+/** Per call: the request handed to the core, to read what it learnt on the way (how a client token was shared). */
+const requests = new WeakMap<ActionCall, CallRequest>();
+
 function grantResult(call: ActionCall) {
   const g = latest.get(call);
   const input = call.properties.sealed_grant;
-  if (!g) return { sealed_grant: typeof input === 'string' && input.trim() !== '' ? input : null, grant_changed: false, refreshed: false };
+  const coordination = requests.get(call)?.coordination ?? null;
+  if (!g) return { sealed_grant: typeof input === 'string' && input.trim() !== '' ? input : null, grant_changed: false, refreshed: false, coordination };
   const { sealed_grant, grant_changed, refresh_expires_at } = grantOutputs(g.grant, g.sealed, input, Math.floor(Date.now() / 1000));
   return { sealed_grant, grant_changed, refresh_expires_at, refreshed: g.refreshed, coordination: g.coordination };
 }
@@ -43,7 +47,7 @@ export default bubbleAction(
     const p = call.properties;
     const bodyType = (optionalText(p, 'body_type', 8) ?? 'json') as BodyType;
     if (!BODY_TYPES.includes(bodyType)) throw new InputError('invalid_input', 'body_type must be json, form or text');
-    const result = await callApi({
+    const req: CallRequest = {
       conn, sub,
       // only bearer grants need the sealing key: other modes never judge or derive it
       ring: () => sealingKeyring(call.context.keys, 'grant'),
@@ -61,7 +65,9 @@ export default bubbleAction(
       idempotent: flag(p, 'idempotent'),
       onSecret: (v) => call.redactor.add(v),
       onGrant: (g) => latest.set(call, g),
-    });
+    };
+    requests.set(call, req);
+    const result = await callApi(req);
     return {
       status_code: result.status,
       ok: result.status >= 200 && result.status < 300,

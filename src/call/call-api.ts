@@ -3,10 +3,12 @@ import { ConfigError, GrantError, InputError } from '../errors.ts';
 import { refreshIfExpiring, type GrantInHand } from '../grant/lifecycle.ts';
 import { buildTargetUrl, checkHeaders, DEFAULT_METHODS, type EgressPolicy } from '../http/egress.ts';
 import { outboundRequest, type OutboundRequest, type OutboundResponse } from '../http/outbound.ts';
-import { clientToken } from '../oauth/client-token.ts';
+import { clientToken, type SharedTokens } from '../oauth/client-token.ts';
 import { rememberDpopNonce } from '../oauth/dpop.ts';
 import type { Keyring } from '../seal/keys.ts';
+import type { Coordination } from '../coord/coordinate.ts';
 import type { LockStore } from '../coord/store.ts';
+import { recordConnectionUse } from '../coord/usage.ts';
 import { bearerSigner, modeSigner, signerError, type BearerToken, type Signer } from './modes.ts';
 import { extractFields, shownHeaders } from './response.ts';
 
@@ -36,6 +38,8 @@ export interface CallRequest {
   onGrant: (g: GrantInHand) => void;
   /** set by callApi: when the call's budget ends (ms) */
   deadline?: number;
+  /** set by callApi for the client-token modes: how their token was shared (the grant's is in onGrant) */
+  coordination?: Coordination;
 }
 
 export interface CallResult {
@@ -66,6 +70,8 @@ export async function callApi(req: CallRequest): Promise<CallResult> {
   const headers = checkHeaders(req.headers);
   const body = encodeBody(req, headers);
   const first: OutboundRequest = { method: req.method.toUpperCase(), url, headers, ...(body ? { body } : {}) };
+  // oauth_bearer records its use in the grant's lifecycle
+  if (req.store && conn.mode !== 'oauth_bearer') recordConnectionUse(req.store, conn.name);
   // one budget for the whole call: the refresh, the retry after a 401 and a nonce round trip all come out of it
   req.deadline = Date.now() + req.timeoutS * 1000;
   let res = await send(req, first, policy, await initialSigner(req, false));
@@ -129,13 +135,24 @@ async function initialSigner(req: CallRequest, renew: boolean): Promise<Signer> 
   try {
     if (conn.mode === 'oauth_bearer') return bearerSigner(await grantToken(req, renew));
     if (conn.mode === 'client_credentials' || conn.mode === 'jwt_bearer') {
-      const t = await clientToken(conn, Date.now(), renew);
+      const t = await clientToken(conn, Date.now(), renew, sharedTokens(req));
+      req.coordination = t.coordination;
       req.onSecret(t.access_token);
       return bearerSigner({ token: t.access_token, type: t.token_type });
     }
     return modeSigner(conn);
   } catch (e) {
     throw signerError(conn, e);
+  }
+}
+
+/** The store shares client tokens only when the app also has a sealing key: they are kept sealed. */
+function sharedTokens(req: CallRequest): SharedTokens | undefined {
+  if (!req.store) return undefined;
+  try {
+    return { store: req.store, ring: req.ring() };
+  } catch {
+    return undefined;
   }
 }
 

@@ -23,12 +23,22 @@ const TAKE = "local r = redis.call('GET', KEYS[2]) if r then return {1, r} end i
 const STORE_AND_RELEASE = "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 1";
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/** A lease outlives the token request and a DPoP nonce retry (two requests of `timeoutS` each), plus slack. */
+export const leaseFor = (timeoutS: number): number => (2 * timeoutS + 5) * 1000;
+
+/** The store keys of one coordinated piece of work: its lease and its result (both named by hashes). */
+export interface SharedKeys { lock: string; result: string }
+
+/** A refresh's keys: `hash` covers the sealing kid, connection, sub and refresh token (src/grant/lifecycle.ts). */
+export const refreshKeys = (hash: string): SharedKeys => ({ lock: `bsa:v1:lock:${hash}`, result: `bsa:v1:result:${hash}` });
+
 /**
- * Runs `work` (spend the refresh token, resolve to the sealed next grant) at most once across instances for `key`.
- * `leaseMs` must outlive the token request; a waiting instance gives up after the lease plus a second.
+ * Runs `work` (a token request, resolving to its sealed result) at most once across instances for these keys, and
+ * keeps the result `keepMs()` (read after the work) for the others. `leaseMs` must outlive the token request; a
+ * waiting instance gives up after the lease plus a second.
  */
-export async function sharedOnce(store: LockStore, key: string, leaseMs: number, work: () => Promise<string>): Promise<{ sealed: string; coordination: Coordination }> {
-  const keys = [`bsa:v1:lock:${key}`, `bsa:v1:result:${key}`];
+export async function sharedOnce(store: LockStore, names: SharedKeys, leaseMs: number, work: () => Promise<string>, keepMs: () => number = () => RESULT_MS): Promise<{ sealed: string; coordination: Coordination }> {
+  const keys = [names.lock, names.result];
   const owner = randomBytes(16).toString('base64url');
   const giveUpAt = Date.now() + leaseMs + 1000;
   for (;;) {
@@ -41,7 +51,7 @@ export async function sharedOnce(store: LockStore, key: string, leaseMs: number,
     }
     const [kind, stored] = Array.isArray(took) ? took : [];
     if (kind === 1 && typeof stored === 'string') return { sealed: stored, coordination: 'shared' };
-    if (kind === 2) return winner(store, keys, owner, work);
+    if (kind === 2) return winner(store, keys, owner, work, keepMs);
     if (Date.now() + POLL_MS > giveUpAt) {
       throw new ProviderError('refresh_in_progress', 'Another server of this app is refreshing this grant and has not finished: run the action again in a few seconds.', 5);
     }
@@ -49,7 +59,7 @@ export async function sharedOnce(store: LockStore, key: string, leaseMs: number,
   }
 }
 
-async function winner(store: LockStore, keys: string[], owner: string, work: () => Promise<string>): Promise<{ sealed: string; coordination: Coordination }> {
+async function winner(store: LockStore, keys: string[], owner: string, work: () => Promise<string>, keepMs: () => number): Promise<{ sealed: string; coordination: Coordination }> {
   let sealed: string;
   try {
     sealed = await work();
@@ -58,7 +68,7 @@ async function winner(store: LockStore, keys: string[], owner: string, work: () 
     throw e;
   }
   try {
-    await storeCommand(store, ['EVAL', STORE_AND_RELEASE, 2, ...keys, owner, sealed, RESULT_MS]);
+    await storeCommand(store, ['EVAL', STORE_AND_RELEASE, 2, ...keys, owner, sealed, Math.max(1000, Math.floor(keepMs()))]);
     return { sealed, coordination: 'shared' };
   } catch {
     // the refresh is done and is returned; only the other instances cannot reuse it

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
-import { sharedOnce, type Coordination } from '../coord/coordinate.ts';
+import { leaseFor, refreshKeys, sharedOnce, type Coordination } from '../coord/coordinate.ts';
 import { storePaused, type LockStore } from '../coord/store.ts';
+import { recordConnectionUse, recordPreviousKeyUse } from '../coord/usage.ts';
 import { GrantError } from '../errors.ts';
 import { refreshGrant } from '../oauth/refresh.ts';
 import { singleFlight } from '../oauth/single-flight.ts';
@@ -27,11 +28,8 @@ export type Coordinator = (key: string, work: () => Promise<string>) => Promise<
 
 export const processCoordinator: Coordinator = async (key, work) => ({ sealed: await singleFlight(key, REPLAY_MS, Date.now(), work), coordination: 'local' });
 
-/** The lease outlives the token request and a DPoP nonce retry (two requests), plus slack. */
-const leaseMs = (conn: Connection): number => (2 * conn.timeout + 5) * 1000;
-
 export function storeCoordinator(store: LockStore, conn: Connection): Coordinator {
-  return (key, work) => singleFlight(`shared:${key}`, REPLAY_MS, Date.now(), () => sharedOnce(store, key, leaseMs(conn), work));
+  return (key, work) => singleFlight(`shared:${key}`, REPLAY_MS, Date.now(), () => sharedOnce(store, refreshKeys(key), leaseFor(conn.timeout), work));
 }
 
 export interface GrantRequest {
@@ -63,6 +61,10 @@ export async function refreshIfExpiring(req: GrantRequest): Promise<GrantInHand>
   const grant = opened.grant;
   reportTokens(grant, req.onSecret);
   const sealed = opened.resealed ?? (req.sealedGrant as string);
+  if (req.store) {
+    recordConnectionUse(req.store, req.conn.name);
+    if (opened.resealed && req.ring.previous) recordPreviousKeyUse(req.store, req.ring.previous.kid);
+  }
   const nowS = Math.floor(Date.now() / 1000);
   if (!req.force && grant.exp - nowS > req.minValidity) {
     return { grant, sealed, refreshed: false, coordination: !req.store ? 'local' : storePaused(req.store) ? 'local_fallback' : 'shared' };

@@ -1,6 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
+import { leaseFor, sharedOnce, type Coordination } from '../coord/coordinate.ts';
+import { storeCommand, storePaused, type LockStore } from '../coord/store.ts';
 import { ConfigError, PluginError } from '../errors.ts';
+import { openGrant, sealGrant } from '../seal/grant.ts';
+import type { Keyring } from '../seal/keys.ts';
 import { signCompactJws, signingAlg } from '../sign/jws.ts';
 import { resolveEndpoints } from './endpoints.ts';
 import { DEFAULT_TOKEN_LIFETIME } from './refresh.ts';
@@ -12,6 +16,12 @@ export interface ClientToken {
   token_type: string;
   /** Unix seconds */
   exp: number;
+}
+
+/** With a lock store and a sealing key: one token per connection for all instances, kept sealed in the store. */
+export interface SharedTokens {
+  store: LockStore;
+  ring: Keyring;
 }
 
 /**
@@ -28,33 +38,60 @@ const LAST_SECONDS = 5;
  * validated connection, so two apps in one process, or a changed secret, never share an entry.
  */
 const cache = new Map<string, { token: ClientToken; renewAt: number }>();
-const inFlight = new Map<string, Promise<ClientToken>>();
+const inFlight = new Map<string, Promise<ClientToken & { coordination?: Coordination }>>();
 const MAX_CACHED = 64;
 
-/** `renew`: the API refused the cached token (401) — get a new one even though it has not expired. */
-export async function clientToken(conn: Connection, nowMs: number, renew = false): Promise<ClientToken> {
+/**
+ * `renew`: the API refused the cached token (401) — get a new one even though it has not expired. With `shared`, a
+ * token another instance obtained is reused (and a new one obtained once for all); `coordination` says which.
+ */
+export async function clientToken(conn: Connection, nowMs: number, renew = false, shared?: SharedTokens): Promise<ClientToken & { coordination: Coordination }> {
   const key = createHash('sha256').update(JSON.stringify(conn)).digest('base64url');
   const nowS = Math.floor(nowMs / 1000);
+  const mode: Coordination = !shared ? 'local' : storePaused(shared.store) ? 'local_fallback' : 'shared';
   if (renew) cache.delete(key);
   const hit = cache.get(key);
-  if (hit && nowS < hit.renewAt) return hit.token;
+  if (hit && nowS < hit.renewAt) return { ...hit.token, coordination: mode };
   let flight = inFlight.get(key);
   if (!flight) {
-    flight = obtain(conn, nowMs).then((token) => {
-      const life = token.exp - nowS;
+    flight = (shared ? obtainShared(conn, key, nowMs, renew, shared) : obtain(conn, nowMs)).then((token) => {
       if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(key, { token, renewAt: token.exp - Math.min(Math.max(RENEW_BEFORE_S, Math.ceil(life / 10)), Math.floor(life / 2)) });
+      cache.set(key, { token, renewAt: renewAt(token, nowS) });
       return token;
     }).finally(() => inFlight.delete(key));
     inFlight.set(key, flight);
   }
   try {
-    return await flight;
+    const token = await flight;
+    return { ...token, coordination: token.coordination ?? mode };
   } catch (e) {
     // Renewal failed early: the token in hand is still good for a while.
-    if (hit && nowS < hit.token.exp - LAST_SECONDS) return hit.token;
+    if (hit && nowS < hit.token.exp - LAST_SECONDS) return { ...hit.token, coordination: mode };
     throw e;
   }
+}
+
+const renewAt = (token: ClientToken, nowS: number): number => {
+  const life = token.exp - nowS;
+  return token.exp - Math.min(Math.max(RENEW_BEFORE_S, Math.ceil(life / 10)), Math.floor(life / 2));
+};
+
+/**
+ * The connection's token through the store: kept sealed (as a grant without refresh token) until it is due for
+ * renewal, obtained by one instance under a lease when missing. After a 401 the stored token is dropped first.
+ */
+async function obtainShared(conn: Connection, key: string, nowMs: number, renew: boolean, s: SharedTokens): Promise<ClientToken & { coordination?: Coordination }> {
+  const names = { lock: `bsa:v1:cc-lock:${key}`, result: `bsa:v1:cc:${key}` };
+  if (renew) await storeCommand(s.store, ['DEL', names.result]).catch(() => undefined);
+  let keep = 0;
+  const { sealed, coordination } = await sharedOnce(s.store, names, leaseFor(conn.timeout), async () => {
+    const t = await obtain(conn, nowMs);
+    const nowS = Math.floor(nowMs / 1000);
+    keep = (renewAt(t, nowS) - nowS) * 1000;
+    return sealGrant({ v: 1, conn: conn.name, at: t.access_token, exp: t.exp, token_type: t.token_type, iat: nowS, gen: 0 }, s.ring);
+  }, () => keep);
+  const g = openGrant(sealed, s.ring, { conn: conn.name }).grant;
+  return { access_token: g.at, token_type: g.token_type, exp: g.exp, coordination };
 }
 
 async function obtain(conn: Connection, nowMs: number): Promise<ClientToken> {

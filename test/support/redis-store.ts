@@ -89,7 +89,7 @@ export async function startRedisStore() {
     /** every key and value in the database, as text */
     async dump(): Promise<string> {
       const keys = await client.keys('*');
-      const values = await Promise.all(keys.map((k) => client.get(k)));
+      const values = await Promise.all(keys.map(async (k) => ((await client.type(k)) === 'hash' ? JSON.stringify(await client.hGetAll(k)) : client.get(k))));
       return keys.map((k, i) => `${k} ${values[i]}`).join('\n');
     },
     async close() {
