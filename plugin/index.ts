@@ -1,6 +1,7 @@
 import { CALL_API } from './actions/call-api.ts';
 import { COMPLETE_AUTHORIZATION } from './actions/complete-authorization.ts';
 import { REFRESH_TOKEN } from './actions/refresh-token.ts';
+import { REVIEW_CONFIGURATION } from './actions/review-configuration.ts';
 import { REVOKE } from './actions/revoke.ts';
 import { SEAL_TOKEN } from './actions/seal-token.ts';
 import { START_AUTHORIZATION } from './actions/start-authorization.ts';
@@ -22,7 +23,7 @@ export const MANIFEST: Manifest = {
     plugin_api_version: '4',
   },
   keys: KEYS,
-  actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN],
+  actions: [START_AUTHORIZATION, COMPLETE_AUTHORIZATION, REFRESH_TOKEN, REVOKE, SEAL_TOKEN, REVIEW_CONFIGURATION],
   elements: [CONNECTION_STATUS],
   // Call API's bundle is over DESIGN §7's 64 KB budget (docs/NOTES.md): built and tested, not shipped until it fits
   // or the budget is decided.

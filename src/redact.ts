@@ -50,10 +50,15 @@ function base64Cores(bytes: Buffer): string[] {
 }
 
 /** Replaces every form of every secret with `[redacted]`, then drops non-printable characters. */
+/** Invisible characters but the layout ones (tab, line breaks): a body or a report keeps its lines. */
+const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu;
+
 export function scrubForms(text: string, forms: readonly string[]): string {
-  let out = removeNonPrintable(text);
-  for (const f of forms) if (out.includes(f)) out = out.split(f).join('[redacted]');
-  return out;
+  const replaceForms = (t: string): string => forms.reduce((acc, f) => (acc.includes(f) ? acc.split(f).join('[redacted]') : acc), t);
+  const out = replaceForms(text.replace(INVISIBLE, ''));
+  // a secret split across lines is still found: then the layout goes too
+  const flat = out.replace(/[\t\n\r]/g, '');
+  return forms.some((f) => flat.includes(f)) ? replaceForms(flat) : out;
 }
 
 /** True when `text` holds a run of at least 12 characters of any form of any secret (or a whole short one). */

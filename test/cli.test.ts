@@ -45,7 +45,7 @@ describe('npm run action', () => {
   it('exits 1 with a message on stderr for an unknown action, an undeclared field or a bad file', async () => {
     const keys = file('k3.json', {});
     for (const [args, re] of [
-      [['no-such-action', '--keys', keys], /no action "no-such-action" .*; the actions are: call-api, complete-authorization, refresh-token, revoke, seal-token, start-authorization$/m],
+      [['no-such-action', '--keys', keys], /no action "no-such-action" .*; the actions are: call-api, complete-authorization, refresh-token, review-configuration, revoke, seal-token, start-authorization$/m],
       [['seal-token', '--keys', file('obj.json', { Connections: { crm: { client_id: 'a' } } })], /the value of "Connections" must be a string .* not an object — .*write the Connections object as a JSON string/],
       [['seal-token', '--keys', keys, '--props', file('p4.json', { client_secret: 'nope' })], /has no field named "client_secret"/],
       [['seal-token', '--keys', file('bad.json', '{not json')], /keys file is missing or not valid JSON/],

@@ -17,6 +17,7 @@ describe('secret forms', () => {
     ['inside a Basic header', `Basic ${Buffer.from(`client-id:${SECRET}`).toString('base64')}`],
     ['inside base64 at another offset', Buffer.from(`xy${SECRET}z`).toString('base64')],
     ['with zero-width characters between its letters', [...SECRET].join('\u200b')],
+    ['split across lines', `${SECRET.slice(0, 9)}\r\n${SECRET.slice(9)}`],
   ])('%s is removed', (_name, form) => {
     const out = scrub(`before ${form} after`);
     expect(out).toMatch(/^before .*after$/);
@@ -34,5 +35,10 @@ describe('secret forms', () => {
   it('ordinary text and non-secret values stay as written; control and invisible characters go', () => {
     expect(scrub('files.read write')).toBe('files.read write');
     expect(scrub('a\u0000b\u200bc\u202ed')).toBe('abcd');
+  });
+
+  it('line breaks and tabs stay (a body or a report keeps its layout) unless a secret hides across them', () => {
+    expect(scrub('a,b\n1,2\r\n\tx')).toBe('a,b\n1,2\r\n\tx');
+    expect(scrub(`line 1\n${SECRET}\nline 3`)).toBe('line 1\n[redacted]\nline 3');
   });
 });

@@ -57,6 +57,12 @@ export function resolveConnection(keys: PluginKeys, name: string): Connection {
   return conn;
 }
 
+/** Every connection the keys define: `default` when the simple keys are filled, then the Connections names. */
+export function connectionNames(keys: PluginKeys): string[] {
+  const names = Object.keys(parseConnectionsKey(keys) ?? {});
+  return simpleDefault(keys) && !names.includes(DEFAULT_CONNECTION) ? [DEFAULT_CONNECTION, ...names] : names;
+}
+
 function resolveUncached(keys: PluginKeys, name: string): Connection {
   const fromJson = parseConnectionsKey(keys);
   const simple = simpleDefault(keys);
