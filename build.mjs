@@ -4,6 +4,7 @@
  * sources (actions/<folder>/index.ts), then checks what it wrote. Any failed check exits non-zero.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import * as esbuild from 'esbuild';
 import { bubbleFolder, bubbleJson, ID_PATTERN } from './scripts/lib/bubble-format.mjs';
 import { checkFunctionExpression } from './scripts/lib/check-js.mjs';
 import { clientFiles, findClientLeaks, forbiddenClientTexts } from './scripts/lib/leak-check.mjs';
-import { renderActionsDoc, renderErrorsDoc } from './scripts/lib/docs.mjs';
+import { renderErrorsDoc, renderReference } from './scripts/lib/docs.mjs';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 /** dist/plugin, or `--out DIR` (a test builds elsewhere so it never swaps files under other suites). */
@@ -236,13 +237,15 @@ async function build() {
   for (const a of m.staged) problems.push(...await emitAction(STAGED, a, false));
   for (const el of m.elements) problems.push(...await emitElement(el));
   problems.push(...await clientLeaks(m, OUT));
-  const reference = renderActionsDoc(m);
   const { ERROR_CODES, ERROR_DOCS } = await importTs('src/error-docs.ts');
+  const reference = renderReference(m, (folder) => codesIn(folder, Object.keys(ERROR_CODES)));
   const errors = renderErrorsDoc(ERROR_CODES, ERROR_DOCS);
-  await emit(join(OUT, 'README.md'), `${await readFile(join(ROOT, 'docs', 'PLUGIN_README.md'), 'utf8')}\n${reference}\n${errors}`);
+  const pages = Object.entries(reference).sort(([a], [b]) => (a === 'README.md' ? -1 : b === 'README.md' ? 1 : a.localeCompare(b))).map(([, t]) => t);
+  await emit(join(OUT, 'README.md'), `${await readFile(join(ROOT, 'docs', 'PLUGIN_README.md'), 'utf8')}\n${pages.join('\n')}\n${errors}`);
   await emit(join(OUT, 'LICENSE'), await readFile(join(ROOT, 'LICENSE'), 'utf8'));
   if (process.argv.includes('--docs')) {
-    await writeFile(join(ROOT, 'docs', 'actions.md'), reference);
+    await rm(join(ROOT, 'docs', 'reference'), { recursive: true, force: true });
+    for (const [file, text] of Object.entries(reference)) await emit(join(ROOT, 'docs', 'reference', file), text);
     await writeFile(join(ROOT, 'docs', 'errors.md'), errors);
   }
   if (problems.length) {
@@ -250,6 +253,22 @@ async function build() {
     process.exit(1);
   }
   console.log(`built ${OUT}`);
+}
+
+/**
+ * The error codes an action's built file can return: those whose quoted name it holds (read after the build, so the
+ * reference follows the code). @param {string} folder @param {string[]} all
+ */
+export function codesIn(folder, all) {
+  const id = folder.replace(/-/g, '_');
+  for (const root of [OUT, STAGED]) {
+    const dir = join(root, 'actions', bubbleFolder(id), 'server.js');
+    if (existsSync(dir)) {
+      const text = readFileSync(dir, 'utf8');
+      return all.filter((c) => text.includes(`"${c}"`));
+    }
+  }
+  throw new Error(`no built ${folder}: build first`);
 }
 
 /** `node build.mjs --check-client DIR`: only the client leak check, over an already built plugin folder. @param {string} dir */

@@ -82,11 +82,18 @@ describe('server.js', () => {
 });
 
 describe('docs', () => {
-  it('docs/actions.md is the reference rendered from plugin/ (run npm run docs after changing fields)', async () => {
-    const { renderActionsDoc } = await import('../scripts/lib/docs.mjs');
-    expect(readFileSync(new URL('../docs/actions.md', import.meta.url), 'utf8')).toBe(renderActionsDoc(MANIFEST));
-    expect(read('README.md')).toContain(renderActionsDoc(MANIFEST));
-    expect(renderActionsDoc(MANIFEST)).toContain('| Minimum validity (s) (`min_validity`) |');
+  it('docs/reference/ is rendered from plugin/ and the built files: one page per action and element (npm run docs)', async () => {
+    const { renderReference } = await import('../scripts/lib/docs.mjs');
+    const { codesIn } = await import('../build.mjs');
+    const pages = renderReference(MANIFEST, (folder: string) => codesIn(folder, Object.keys(ERROR_CODES)));
+    const dir = new URL('../docs/reference/', import.meta.url);
+    expect(readdirSync(dir).sort()).toEqual(Object.keys(pages).sort());
+    for (const [file, text] of Object.entries(pages)) expect(readFileSync(new URL(file, dir), 'utf8'), file).toBe(text);
+    expect(Object.keys(pages)).toEqual(expect.arrayContaining([...MANIFEST.actions, ...MANIFEST.staged].map((a) => `${a.folder}.md`)));
+    expect(pages['refresh-token.md']).toContain('| Minimum validity (s) (`min_validity`) |');
+    expect(pages['refresh-token.md']).toMatch(/\[`refresh_in_progress`\]\(\.\.\/errors\.md\)/);
+    expect(pages['element-connection-status.md']).toContain('| Expiring soon (`expiring_soon`) |');
+    for (const text of Object.values(pages)) expect(read('README.md')).toContain(text);
   });
 
   it('docs/errors.md is rendered from the error catalogue, which names exactly the codes the code raises', async () => {

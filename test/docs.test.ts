@@ -1,0 +1,24 @@
+/** The docs hold together: every relative link resolves, and every doc line the manifest needs is there. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { MANIFEST } from '../plugin/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const markdown = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs'), { recursive: true }).map((f) => join('docs', String(f)))]
+  .filter((f) => f.endsWith('.md') && existsSync(join(ROOT, f)));
+
+it.each(markdown)('%s: every relative link resolves', (file) => {
+  const text = readFileSync(join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+  const broken = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!)
+    .filter((href) => !/^(https?:|mailto:|#)/.test(href))
+    .filter((href) => !existsSync(join(ROOT, dirname(file), decodeURIComponent(href.replace(/#.*$/, '')))));
+  expect(broken, `${relative(ROOT, join(ROOT, file))}`).toEqual([]);
+});
+
+it('every field, output, key, state and event of the manifest has a doc line', () => {
+  const all = [...MANIFEST.keys, ...[...MANIFEST.actions, ...MANIFEST.staged].flatMap((a) => [a, ...a.fields, ...a.outputs]),
+    ...MANIFEST.elements.flatMap((e) => [e, ...e.fields, ...e.states, ...e.events])];
+  expect(all.filter((x) => !x.doc || x.doc.trim().length < 10).map((x) => ('caption' in x ? x.caption : x.display))).toEqual([]);
+});
