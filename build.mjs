@@ -37,7 +37,7 @@ export async function loadManifest() {
 }
 
 /** A TypeScript module of ours, bundled on the fly and imported (build-time data: manifest, error catalogue). @param {string} path */
-async function importTs(path) {
+export async function importTs(path) {
   const out = await esbuild.build({ entryPoints: [join(ROOT, path)], bundle: true, format: 'esm', platform: 'node', write: false });
   const text = out.outputFiles[0]?.text ?? '';
   return import(`data:text/javascript;base64,${Buffer.from(text).toString('base64')}`);
