@@ -95,6 +95,7 @@ async function watchLive() {
   const live = await startLiveDemo({ pluginDir: PLUGIN });
   console.log(`\nLive page: open ${live.url} to watch the Connection status element follow a real connection`);
   console.log('(connected → needs refresh → refreshed → revoked, about 25 s a round). Ctrl-C stops.');
+  console.log(`Connections builder: ${live.url}connections (checks a connection as the actions do; nothing leaves this machine)`);
   let stop = false;
   process.once('SIGINT', () => {
     stop = true;

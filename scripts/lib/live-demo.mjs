@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { callAction, loadAction, toJsonOutputs } from './harness.mjs';
+import { checkConnection, connectionsPageHtml } from './connections-page.mjs';
 import { elementPageHtml } from './element-page.mjs';
 import { authorizeHeadless, DEFAULT_REDIRECT_URI, startOidcServer } from './oidc-server.mjs';
 
@@ -49,7 +50,21 @@ export async function startLiveDemo({ pluginDir, ttl = 60, warnBefore = 50, step
       req.on('close', () => streams.delete(res));
       return;
     }
-    res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(req.url === '/' ? html : '');
+    if (req.url === '/connections' && req.method === 'POST') {
+      const chunks = /** @type {Buffer[]} */ ([]);
+      req.on('data', (c) => chunks.push(c)).on('end', () => {
+        let body;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        } catch {
+          body = undefined;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(checkConnection(body)));
+      });
+      return;
+    }
+    const page = req.url === '/' ? html : req.url === '/connections' ? connectionsPageHtml() : undefined;
+    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(page ?? '');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
   const url = `http://127.0.0.1:${/** @type {{ port: number }} */ (server.address()).port}/`;

@@ -85,4 +85,26 @@ describe.skipIf(!HAS_BROWSER)('live demo page (chromium, real OAuth server)', ()
     expect(new Set(requests)).toEqual(new Set([demo.url, `${demo.url}events`]));
     await page.close();
   }, 60_000);
+
+  it('the Connections builder page checks a connection as the actions do and talks to no one but its own loopback server', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
+    await page.goto(`${demo.url}connections`);
+    await page.selectOption('select[name="__mode"]', 'api_key');
+    const section = page.locator('fieldset[data-mode="api_key"]');
+    await section.locator('input[name="api_key"]').fill('k-123456789');
+    await section.locator('input[name="api_base_url"]').fill('https://api.example.com/v1');
+    await section.locator('input[name="allowed_methods"]').fill('GET');
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('out')?.textContent !== '');
+    expect(JSON.parse((await page.textContent('#out'))!)).toEqual({ api: { mode: 'api_key', api_key: 'k-123456789', api_base_url: 'https://api.example.com/v1', allowed_methods: ['GET'] } });
+    await section.locator('input[name="api_base_url"]').fill('http://api.example.com/v1');
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('error')?.textContent !== '');
+    expect(await page.textContent('#error')).toMatch(/api_base_url/);
+    expect(await page.textContent('#error')).not.toContain('k-123456789');
+    expect(new Set(requests)).toEqual(new Set([`GET ${demo.url}connections`, `POST ${demo.url}connections`]));
+    await page.close();
+  });
 });
