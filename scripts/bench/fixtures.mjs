@@ -4,7 +4,10 @@
  * Seal existing token action, and the derived grant key taken from src/seal/keys.ts itself (bundled on
  * the fly with esbuild, so the bench follows changes to the key derivation).
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { callAction, loadAction } from '../lib/harness.mjs';
@@ -59,4 +62,34 @@ export async function grantKey(root, sealingKey) {
   })();
   const { keyringFrom, parseSealingKey } = await keysModule;
   return keyringFrom(parseSealingKey(sealingKey, 'k'), undefined, 'grant').current.key;
+}
+
+/**
+ * The local oidc-provider (rotation on) in its own process (oidc-child.mjs): its work and GC pauses then cost both
+ * sides of a figure latency alike. `tokenRequests()` asks it how many token requests it has seen.
+ */
+export async function startOidcChild() {
+  const child = fork(fileURLToPath(new URL('./oidc-child.mjs', import.meta.url)), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the oidc-provider process exited (${code})`);
+  });
+  exited.catch(() => {});
+  /** @returns {Promise<any>} the next IPC message from the server process */
+  const message = async () => (await Promise.race([once(child, 'message'), exited]))[0];
+  /** @type {{ issuer: string, tokenEndpoint: string, clients: import('../lib/oidc-server.mjs').OidcClientInfo[] }} */
+  const server = await message();
+  const client = server.clients.find((c) => c.token_endpoint_auth_method === 'client_secret_basic');
+  if (!client?.client_secret) throw new Error('no client_secret_basic client');
+  return {
+    server,
+    client: { id: client.client_id, secret: client.client_secret },
+    async tokenRequests() {
+      child.send('count');
+      return /** @type {number} */ ((await message()).tokenRequests);
+    },
+    async close() {
+      if (child.connected) child.send('close');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    },
+  };
 }

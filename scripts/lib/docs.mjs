@@ -24,7 +24,8 @@ function fieldTable(fields) {
   const rows = ['| field (caption, then name) | type | | |', '|---|---|---|---|'];
   for (const f of fields) {
     const dflt = f.default_val === undefined ? '' : ` (default ${JSON.stringify(f.default_val)})`;
-    const type = f.editor === 'Color' ? 'colour' : f.editor === 'key_value_list' ? 'key/value list' : `${f.value ?? 'yes/no'}${f.is_list ? ' list' : ''}`;
+    const type = f.editor === 'Color' ? 'colour' : f.editor === 'key_value_list' ? 'key/value list' : f.editor === 'Dropdown' ? `one of ${(f.options ?? []).join(', ')}`
+      : `${f.value ?? 'yes/no'}${f.is_list ? ' list' : ''}`;
     rows.push(`| ${f.caption} (\`${f.name}\`) | ${type} | ${f.optional || f.editor === 'Checkbox' ? 'optional' : 'required'}${dflt} | ${cell(f.doc)} |`);
   }
   return rows;

@@ -8,36 +8,21 @@
  * The provider runs in its own process (oidc-child.mjs), as a real one would: its work and GC pauses
  * then cost both sides latency alike instead of CPU time in whichever side is running.
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { callAction, loadAction } from '../../lib/harness.mjs';
 import { obtainGrant } from '../../lib/oidc-server.mjs';
-import { benchKeys, sealGrant } from '../fixtures.mjs';
+import { benchKeys, sealGrant, startOidcChild } from '../fixtures.mjs';
 import { interleave, result, timed } from '../lib.mjs';
 
 /** @type {import('../lib.mjs').Figure} */
 export default {
   id: 'refresh-roundtrip',
   async run({ pluginDir, quick }) {
-    const child = fork(fileURLToPath(new URL('../oidc-child.mjs', import.meta.url)), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const oidcChild = await startOidcChild();
     try {
-      const exited = once(child, 'exit').then(([code]) => {
-        throw new Error(`the oidc-provider process exited (${code})`);
-      });
-      exited.catch(() => {});
-      /** @returns {Promise<any>} the next IPC message from the server process */
-      const message = async () => (await Promise.race([once(child, 'message'), exited]))[0];
-      /** @type {{ issuer: string, tokenEndpoint: string, clients: import('../../lib/oidc-server.mjs').OidcClientInfo[] }} */
-      const server = await message();
-      const tokenRequests = async () => {
-        child.send('count');
-        return /** @type {number} */ ((await message()).tokenRequests);
-      };
-      const client = server.clients.find((c) => c.token_endpoint_auth_method === 'client_secret_basic');
-      if (!client?.client_secret) throw new Error('no client_secret_basic client');
-      const secret = client.client_secret;
+      const { server, tokenRequests } = oidcChild;
+      const client = { client_id: oidcChild.client.id };
+      const secret = oidcChild.client.secret;
       const grant = () => obtainGrant({ issuer: server.issuer, clientId: client.client_id, clientSecret: secret, tokenAuth: 'client_secret_basic', scope: 'api:read' });
 
       // Ours: the built action, with the endpoint configured (no discovery per call).
@@ -79,8 +64,7 @@ export default {
         unit: 'ms', target: '≤ 1.15×', samples, met: ({ ratio }) => ratio <= 1.15,
       })];
     } finally {
-      if (child.connected) child.send('close');
-      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      await oidcChild.close();
     }
   },
 };
