@@ -6,6 +6,7 @@
  *   --no-build   use the existing dist/plugin
  *   --only=a,b   run only the figures with these ids
  *   --out=file   write the results there instead of bench/results.json
+ * A full run of every figure to bench/results.json also rewrites the table in docs/performance.md and the chart.
  * To add a figure: write a module in figures/ exporting a Figure (see lib.mjs) and list it in FIGURES.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,12 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { node18Binary } from '../lib/node18.mjs';
 import bundleSize from './figures/bundle-size.mjs';
 import coldStart from './figures/cold-start.mjs';
+import coordination from './figures/coordination.mjs';
 import refreshRoundtrip from './figures/refresh-roundtrip.mjs';
+import seal from './figures/seal.mjs';
+import signedCall from './figures/signed-call.mjs';
+import signers from './figures/signers.mjs';
 import warmNoop from './figures/warm-noop.mjs';
 import { formatTable, writeResults } from './lib.mjs';
+import { writeReport } from './report.mjs';
 
 /** @type {import('./lib.mjs').Figure[]} */
-const FIGURES = [warmNoop, refreshRoundtrip, coldStart, bundleSize];
+const FIGURES = [signedCall, refreshRoundtrip, warmNoop, signers, seal, coldStart, coordination, bundleSize];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -55,3 +61,8 @@ console.log(formatTable(results, [
   'ratio = median of per-round ours/peer; p25–p75 = spread of the per-round ratios',
 ]));
 console.log(`\nwrote ${OUT}`);
+// a full run of every figure to the default file is the one the docs show
+if (!quick && !only && !args.some((a) => a.startsWith('--out='))) {
+  writeReport(join(ROOT, 'docs'), results, `Last full run: Node ${process.version} (cold starts: Node ${node18}), ${process.platform}-${process.arch}, ${new Date().toISOString().slice(0, 10)}.`);
+  console.log('wrote docs/performance.md (table) and docs/performance-chart.svg');
+}

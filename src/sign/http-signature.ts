@@ -86,8 +86,18 @@ export function signHttpMessage(req: SignableRequest, opts: HttpSignatureOptions
   return added;
 }
 
+const parsed = new Map<string, { name: string; param?: string | undefined }>();
+
 /** `name` or `name;name="…"` (quotes around the name optional); only `@query-param` takes, and needs, `name`. */
 function parseComponent(spec: string): { name: string; param?: string | undefined } {
+  const hit = parsed.get(spec);
+  if (hit) return hit;
+  const c = parseComponentText(spec);
+  if (parsed.size < 256) parsed.set(spec, c);
+  return c;
+}
+
+function parseComponentText(spec: string): { name: string; param?: string | undefined } {
   const [, , id = '', param] = /^("?)(@?[a-z0-9!#$%&'*+.^_`|~-]+)\1(?:;name="([\x20\x21\x23-\x5b\x5d-\x7e]*)")?$/i.exec(spec.trim()) ?? [];
   const name = id.toLowerCase();
   if (!name || (name === '@query-param') !== (param !== undefined)) fail(`"${spec}" is not supported`);
@@ -107,16 +117,16 @@ function derivedValue(req: SignableRequest, name: string, param?: string): strin
     // RFC 9421 §2.2.8: a repeated name must not be signed on its own
     return values.length > 1 ? fail(`query parameter "${param}" repeats; cover "@query"`) : values[0];
   }
-  const values: Record<string, string> = {
-    '@method': req.method,
-    '@target-uri': target,
-    '@authority': url.host,
-    '@scheme': url.protocol.slice(0, -1),
-    '@request-target': requestTarget,
-    '@path': url.pathname,
-    '@query': requestTarget.slice(url.pathname.length) || '?',
-  };
-  return Object.hasOwn(values, name) ? values[name] : fail(`"${name}" is not supported`);
+  switch (name) {
+    case '@method': return req.method;
+    case '@target-uri': return target;
+    case '@authority': return url.host;
+    case '@scheme': return url.protocol.slice(0, -1);
+    case '@request-target': return requestTarget;
+    case '@path': return url.pathname;
+    case '@query': return requestTarget.slice(url.pathname.length) || '?';
+    default: return fail(`"${name}" is not supported`);
+  }
 }
 
 /** RFC 9421 §2.1: every value of the field (any letter case), obs-fold to one space, trimmed, joined by `, `. */
@@ -161,12 +171,28 @@ function keyKind(k: KeyObject): string | undefined {
   return modulusLength < 2048 ? 'weak' : namedCurve ? `ec ${namedCurve}` : k.asymmetricKeyType?.replace('-pss', '');
 }
 
+/**
+ * Imported keys by their text (or their JWK object): a connection's key is imported once per process. The text is
+ * already held by the connection this process keeps; the table adds no copy that outlives it by long (32 at most).
+ */
+const imported = new Map<string, KeyObject>();
+const importedJwk = new WeakMap<object, KeyObject>();
+
 /** A private JWK (object or JSON text) or PEM; errors never quote the key. */
 function privateKey(key: HttpSignatureOptions['key'], text: string): KeyObject {
+  const hit = typeof key === 'string' ? imported.get(text) : importedJwk.get(key);
+  if (hit) return hit;
+  let k: KeyObject;
   try {
     const jwk = typeof key !== 'string' ? key : text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    return jwk ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPrivateKey(text);
+    k = jwk ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPrivateKey(text);
   } catch {
     return fail('the key could not be read as a private JWK or PEM');
   }
+  if (typeof key !== 'string') importedJwk.set(key, k);
+  else {
+    if (imported.size >= 32) imported.clear();
+    imported.set(text, k);
+  }
+  return k;
 }

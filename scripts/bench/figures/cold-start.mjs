@@ -34,7 +34,8 @@ export default {
     const node18 = ensureNode18();
     const dir = mkdtempSync(join(tmpdir(), 'bsa-bench-'));
     try {
-      const keys = benchKeys({ bench: OFFLINE_CONNECTION, google: { preset: 'google', client_id: 'x', client_secret: 'y' } });
+      const keys = benchKeys({ bench: OFFLINE_CONNECTION, google: { preset: 'google', client_id: 'x', client_secret: 'y' },
+        key: { mode: 'api_key', api_key: 'k-123456', api_base_url: 'http://127.0.0.1:9/v1', allow_insecure_http: true } });
       const minimal = join(dir, 'minimal.js');
       writeFileSync(minimal, MINIMAL_ACTION);
       const sealed = await sealGrant(pluginDir, keys, offlineSealProps('bench'));
@@ -44,6 +45,9 @@ export default {
         { name: 'start-authorization', props: { connection: 'google', redirect_uri: 'https://app.example/cb' }, status: 'ok' },
         { name: 'complete-authorization', props: { connection: 'google', sealed_state: 'x', callback_url: 'https://app.example/cb?code=c&state=s' }, status: 'reauthorization_required' },
         { name: 'revoke', props: { connection: 'bench', sealed_grant: 'x' }, status: 'reauthorization_required' },
+        { name: 'review-configuration', props: {}, status: 'ok' },
+        // config, keys and egress, refused before any request (the network is not part of a cold start)
+        { name: 'call-api', props: { connection: 'key', path: '/../x' }, status: 'rejected' },
       ];
       /** @type {import('../lib.mjs').FigureResult[]} */
       const results = [];
