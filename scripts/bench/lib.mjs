@@ -117,6 +117,20 @@ export async function interleave({ ours, peer, rounds, warmup = 0 }) {
   return { ours: o, peer: p, ratios: o.map((v, i) => v / /** @type {number} */ (p[i])) };
 }
 
+/** Samples in ms per op → µs per op. @param {{ ours: number[], peer: number[], ratios: number[] }} s */
+export const micro = (s) => ({ ours: s.ours.map((v) => v * 1000), peer: s.peer.map((v) => v * 1000), ratios: s.ratios });
+
+/**
+ * A per-op measurement in µs: both sides calibrated to batches of about `batchMs` (calibration runs each for a while
+ * first: the JIT's warm-up), then sampled interleaved.
+ * @param {{ ours: () => unknown, peer: () => unknown, batchMs: number, rounds: number, warmup: number }} o
+ */
+export async function measureMicro({ ours, peer, batchMs, rounds, warmup }) {
+  const nOurs = await calibrate(ours, batchMs);
+  const nPeer = await calibrate(peer, batchMs);
+  return micro(await interleave({ ours: timed(ours, nOurs), peer: timed(peer, nPeer), rounds, warmup }));
+}
+
 /**
  * The result record from the per-round samples.
  * @param {object} f

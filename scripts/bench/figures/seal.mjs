@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { importTs } from '../../../build.mjs';
-import { calibrate, interleave, result, timed } from '../lib.mjs';
+import { measureMicro, result } from '../lib.mjs';
 
 /** @type {import('../lib.mjs').Figure} */
 export default {
@@ -54,15 +54,11 @@ export default {
     if (!isDeepStrictEqual(byJose, grant)) throw new Error('jose does not open our sealed grant to the same grant');
     if (!isDeepStrictEqual(openGrant(await joseSeal(), ring, binding).grant, grant)) throw new Error('openGrant does not open jose\'s JWE to the same grant');
 
-    // Calibration runs each side for a while first: it is the warm-up of the JIT and the caches too.
-    const batchMs = quick ? 5 : 25;
-    const nOurs = await calibrate(ours, batchMs);
-    const nPeer = await calibrate(peer, batchMs);
-    const samples = await interleave({ ours: timed(ours, nOurs), peer: timed(peer, nPeer), rounds: quick ? 9 : 91, warmup: quick ? 2 : 8 });
+    const samples = await measureMicro({ ours, peer, batchMs: quick ? 5 : 25, rounds: quick ? 9 : 91, warmup: quick ? 2 : 8 });
     return [result({
       figure: 'seal + open a grant (src/seal) / jose CompactEncrypt + compactDecrypt',
       unit: 'µs', target: '≥ 1.5× ops/s',
-      samples: { ours: samples.ours.map((v) => v * 1000), peer: samples.peer.map((v) => v * 1000), ratios: samples.ratios },
+      samples,
       // ops/s ≥ 1.5× the peer's: our time per op at most 1/1.5 of its
       met: ({ ratio }) => ratio <= 1 / 1.5,
     })];

@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { callAction, loadAction } from '../../lib/harness.mjs';
 import { benchKeys, offlineSealProps, sealGrant } from '../fixtures.mjs';
-import { calibrate, interleave, result, timed } from '../lib.mjs';
+import { measureMicro, result } from '../lib.mjs';
 
 /** @type {import('../lib.mjs').Figure} */
 export default {
@@ -34,12 +34,11 @@ export default {
         if (res.status !== 200) throw new Error(`fetch answered ${res.status}`);
         await res.json();
       };
-      const batchMs = quick ? 10 : 30;
-      const samples = await interleave({ ours: timed(ours, await calibrate(ours, batchMs)), peer: timed(peer, await calibrate(peer, batchMs)), rounds: quick ? 7 : 41, warmup: quick ? 1 : 4 });
+      const samples = await measureMicro({ ours, peer, batchMs: quick ? 10 : 30, rounds: quick ? 7 : 41, warmup: quick ? 1 : 4 });
       return [result({
         figure: 'warm signed call, bearer, grant opened each call (built call-api) / raw fetch with a fixed header',
         unit: 'µs', target: '≤ 1.10×',
-        samples: { ours: samples.ours.map((v) => v * 1000), peer: samples.peer.map((v) => v * 1000), ratios: samples.ratios },
+        samples,
         met: ({ ratio }) => ratio <= 1.1,
       })];
     } finally {

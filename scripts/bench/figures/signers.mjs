@@ -17,27 +17,15 @@ import aws4 from 'aws4';
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { SignJWT, importJWK, jwtVerify } from 'jose';
 import { importTs } from '../../../build.mjs';
-import { calibrate, interleave, median, result, timed } from '../lib.mjs';
+import { calibrate, interleave, measureMicro, median, micro, result, timed } from '../lib.mjs';
 
 /** @typedef {import('../lib.mjs').Sampler} Sampler */
 
-/**
- * Calibrates both sides (the calibration runs each for a while first: the JIT's warm-up), then measures
- * them interleaved and turns the ms-per-op samples into µs.
- * @param {{ ours: () => unknown, peer: () => unknown, quick: boolean }} o
- */
-async function measure({ ours, peer, quick }) {
-  const batchMs = quick ? 4 : 12;
-  const nOurs = await calibrate(ours, batchMs);
-  const nPeer = await calibrate(peer, batchMs);
-  return micro(await interleave({ ours: timed(ours, nOurs), peer: timed(peer, nPeer), ...rounds(quick) }));
-}
+/** @param {{ ours: () => unknown, peer: () => unknown, quick: boolean }} o */
+const measure = ({ ours, peer, quick }) => measureMicro({ ours, peer, batchMs: quick ? 4 : 12, ...rounds(quick) });
 
 /** @param {boolean} quick */
 const rounds = (quick) => ({ rounds: quick ? 9 : 61, warmup: quick ? 2 : 6 });
-
-/** @param {{ ours: number[], peer: number[], ratios: number[] }} s ms per op → µs per op */
-const micro = (s) => ({ ours: s.ours.map((v) => v * 1000), peer: s.peer.map((v) => v * 1000), ratios: s.ratios });
 
 /**
  * "≥ X× signatures/s": met when the peer's time per op is at least X times ours, i.e. ours/peer ≤ 1/X.

@@ -8,7 +8,7 @@
 import { compactDecrypt } from 'jose';
 import { callAction, loadAction } from '../../lib/harness.mjs';
 import { OFFLINE_CONNECTION, benchKeys, grantKey, offlineSealProps, sealGrant } from '../fixtures.mjs';
-import { calibrate, interleave, result, timed } from '../lib.mjs';
+import { measureMicro, result } from '../lib.mjs';
 
 /** @type {import('../lib.mjs').Figure} */
 export default {
@@ -28,15 +28,11 @@ export default {
       const { plaintext } = await compactDecrypt(sealed, key);
       if (plaintext.length === 0) throw new Error('empty plaintext');
     };
-    // Calibration runs each side for a while first: it is the warm-up of the JIT and the caches too.
-    const batchMs = quick ? 8 : 25;
-    const nOurs = await calibrate(ours, batchMs);
-    const nPeer = await calibrate(peer, batchMs);
-    const samples = await interleave({ ours: timed(ours, nOurs), peer: timed(peer, nPeer), rounds: quick ? 9 : 61, warmup: quick ? 2 : 6 });
+    const samples = await measureMicro({ ours, peer, batchMs: quick ? 8 : 25, rounds: quick ? 9 : 61, warmup: quick ? 2 : 6 });
     return [result({
       figure: 'warm no-op refresh (whole action) / jose compactDecrypt',
       unit: 'µs', target: '≤ 0.6×',
-      samples: { ours: samples.ours.map((v) => v * 1000), peer: samples.peer.map((v) => v * 1000), ratios: samples.ratios },
+      samples,
       met: ({ ratio }) => ratio <= 0.6,
     })];
   },
