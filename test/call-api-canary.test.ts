@@ -3,7 +3,7 @@
  * refusals, signer errors, an upstream that stalls (timeout), fails (retries) or resets, and a bearer grant that no
  * longer works. (The built action's redactor is a further line; this proves the first one.)
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { callApi, type CallRequest } from '../src/call/call-api.ts';
 import { resolveConnection } from '../src/config/connections.ts';
@@ -16,7 +16,6 @@ const CANARY = `cnry${randomBytes(6).toString('hex')}`;
 const SEALING = randomBytes(32).toString('base64url');
 const servers = echoApiAndFaults();
 
-const ec = () => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: `k-${CANARY}` });
 const MODES: Record<string, Record<string, unknown>> = {
   api_key: { mode: 'api_key', api_key: `key-${CANARY}` },
   hmac: { mode: 'hmac', hmac_secret: `hmac-${CANARY}`, hmac_preset: 'stripe' },

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { callAction, loadAction } from '../scripts/lib/harness.mjs';
 import { PLUGIN_DIR } from './support/runner.ts';
