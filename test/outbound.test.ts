@@ -267,3 +267,37 @@ describe('the address check runs at connect time', () => {
     expect([signs.length, s.state.connections]).toEqual([0, 0]);
   });
 });
+
+describe('connections kept alive', () => {
+  it('requests that may be repeated share a checked connection; a POST gets its own each time', async () => {
+    const s = await serve((_q, res) => reply(res, 200, 'ok'));
+    const { opts, req } = setup(s.base);
+    for (let i = 0; i < 3; i++) expect(await outboundRequest(req(), opts)).toMatchObject({ status: 200 });
+    expect(s.state.connections).toBe(1);
+    for (let i = 0; i < 2; i++) expect(await outboundRequest(req('x', 'POST', '{}'), opts)).toMatchObject({ status: 200 });
+    expect(s.state.connections).toBe(3);
+    expect(await outboundRequest(req('x', 'POST', '{}'), { ...opts, idempotent: true })).toMatchObject({ status: 200 });
+    expect(s.state.connections).toBe(3);
+  });
+
+  it('a connection kept for a loopback-allowed request is never lent to one that refuses loopback', async () => {
+    const s = await serve((_q, res) => reply(res, 200, 'ok'));
+    const base = `http://localhost:${s.port}/v1`;
+    expect(await outboundRequest(setup(base).req(), setup(base).opts)).toMatchObject({ status: 200 });
+    const strict = setup(base, { allowLoopback: false });
+    expect((await failure(outboundRequest(strict.req(), strict.opts))).code).toBe('address_not_allowed');
+    expect([s.seen.length, s.state.connections]).toEqual([1, 1]);
+  });
+
+  it('a kept connection the server closed while idle: the GET is retried on a new, checked one', async () => {
+    const s = await serve((q, res) => {
+      reply(res, 200, 'ok');
+      if (s.seen.length === 1) setTimeout(() => q.socket.destroy(), 10);
+    });
+    const { opts, req } = setup(s.base);
+    expect(await outboundRequest(req(), opts)).toMatchObject({ status: 200 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await outboundRequest(req(), opts)).toMatchObject({ status: 200 });
+    expect(s.state.connections).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The request Call API sends: node:http(s) rather than fetch, because the address check must run inside the
- * connection's own DNS lookup (a pre-check could be answered differently at connect time: DNS rebinding).
+ * connection's own DNS lookup (a pre-check could be answered differently at connect time: DNS rebinding); a
+ * connection kept alive was checked when it connected.
  * Same-origin redirects only, a size cap, a per-attempt timeout inside a total budget, retries for idempotent
  * requests, and a fresh signature for every request sent. Errors name the rule, never the URL or a header value.
  */
@@ -117,8 +118,28 @@ function redirectTarget(res: Omit<OutboundResponse, 'attempts'>, from: OutboundR
 }
 
 /**
- * One request on a fresh connection (no pooled socket skips the lookup check). Never rejects: the first outcome
- * is kept, and later events (such as the error a destroy causes) change nothing.
+ * Connections kept alive for requests that may be repeated (GET, HEAD, PUT, DELETE, or marked idempotent): a pooled
+ * socket had its address checked when it connected, and a stale one (closed by the server while idle) fails as a
+ * network error those requests are retried on. Others get a fresh connection, so a POST is never lost to a stale
+ * socket. One pool per transport and loopback setting; an idle socket is closed after IDLE_MS.
+ */
+const IDLE_MS = 4000;
+const pools = new Map<string, http.Agent>();
+function pool(https: boolean, allowLoopback: boolean): http.Agent {
+  const name = `${https}:${allowLoopback}`;
+  let agent = pools.get(name);
+  if (!agent) {
+    agent = new (https ? httpsAgent : http.Agent)({ keepAlive: true, timeout: IDLE_MS, maxFreeSockets: 16 });
+    pools.set(name, agent);
+  }
+  return agent;
+}
+const httpsAgent = https.Agent;
+
+/**
+ * One request; its connection's address is checked in the connection's own lookup (a pooled one was checked when it
+ * connected). Never rejects: the first outcome is kept, and later events (such as the error a destroy causes) change
+ * nothing.
  */
 function attempt(req: OutboundRequest, timeoutMs: number, opts: OutboundOptions): Promise<Attempt> {
   return new Promise((resolve) => {
@@ -128,8 +149,11 @@ function attempt(req: OutboundRequest, timeoutMs: number, opts: OutboundOptions)
       resolve(a);
     };
     const headers = { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) };
-    const transport = req.url.protocol === 'https:' ? https : http;
-    const creq = transport.request(req.url, { method: req.method, headers, agent: false, lookup: guardedLookup(opts.lookup ?? dnsLookup, opts.allowLoopback) });
+    const secure = req.url.protocol === 'https:';
+    const repeatable = opts.idempotent || SAFE_METHODS.has(req.method);
+    // a custom resolver (tests) never shares a pool with the real one
+    const agent = repeatable && !opts.lookup ? pool(secure, opts.allowLoopback) : false;
+    const creq = (secure ? https : http).request(req.url, { method: req.method, headers, agent, lookup: guardedLookup(opts.lookup ?? dnsLookup, opts.allowLoopback) });
     const timer = setTimeout(() => finish(timeoutError(opts)), timeoutMs);
     creq.on('error', (e) => finish(e instanceof PluginError ? e : new ProviderError('network_error', 'Could not reach the API')));
     creq.on('response', (res) => {
