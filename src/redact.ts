@@ -58,7 +58,7 @@ export function scrubForms(text: string, forms: readonly string[]): string {
   const out = replaceForms(text.replace(INVISIBLE, ''));
   // a secret split across lines is still found: then the layout goes too
   const flat = out.replace(/[\t\n\r]/g, '');
-  return forms.some((f) => flat.includes(f)) ? replaceForms(flat) : out;
+  return flat !== out && forms.some((f) => flat.includes(f)) ? replaceForms(flat) : out;
 }
 
 /** True when `text` holds a run of at least 12 characters of any form of any secret (or a whole short one). */

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { checkEndpointUrl } from '../config/urls.ts';
 import { KEY, keyValue, type PluginKeys } from '../config/keys.ts';
 import { guardedFetch } from '../http/guarded-fetch.ts';
+import type { Coordination } from './coordinate.ts';
 
 export interface LockStore {
   url: URL;
@@ -37,11 +38,13 @@ export function lockStoreOf(keys: PluginKeys): LockStore | undefined {
 
 const isLoopbackUrl = (u: string): boolean => /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d+)?(\/|$)/i.test(u);
 
+/** How work that needs the store would be coordinated now: per process without one, or while it is skipped. */
+export const coordinationFor = (s: LockStore | undefined): Coordination => (!s ? 'local' : storePaused(s) ? 'local_fallback' : 'shared');
+
 /** The coordination an action reports when it did not refresh (or failed): what a refresh would have had. */
-export function coordinationOf(keys: PluginKeys): 'shared' | 'local' | 'local_fallback' | null {
+export function coordinationOf(keys: PluginKeys): Coordination | null {
   try {
-    const s = lockStoreOf(keys);
-    return !s ? 'local' : storePaused(s) ? 'local_fallback' : 'shared';
+    return coordinationFor(lockStoreOf(keys));
   } catch {
     return null; // a misconfigured store: the status outputs say so
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
 import { leaseFor, refreshKeys, sharedOnce, type Coordination } from '../coord/coordinate.ts';
-import { storePaused, type LockStore } from '../coord/store.ts';
+import { coordinationFor, type LockStore } from '../coord/store.ts';
 import { recordConnectionUse, recordPreviousKeyUse } from '../coord/usage.ts';
 import { GrantError } from '../errors.ts';
 import { refreshGrant } from '../oauth/refresh.ts';
@@ -67,7 +67,7 @@ export async function refreshIfExpiring(req: GrantRequest): Promise<GrantInHand>
   }
   const nowS = Math.floor(Date.now() / 1000);
   if (!req.force && grant.exp - nowS > req.minValidity) {
-    return { grant, sealed, refreshed: false, coordination: !req.store ? 'local' : storePaused(req.store) ? 'local_fallback' : 'shared' };
+    return { grant, sealed, refreshed: false, coordination: coordinationFor(req.store) };
   }
   const rt = grant.rt;
   if (!rt) {

@@ -125,16 +125,15 @@ function redirectTarget(res: Omit<OutboundResponse, 'attempts'>, from: OutboundR
  */
 const IDLE_MS = 4000;
 const pools = new Map<string, http.Agent>();
-function pool(https: boolean, allowLoopback: boolean): http.Agent {
-  const name = `${https}:${allowLoopback}`;
+function pool(secure: boolean, allowLoopback: boolean): http.Agent {
+  const name = `${secure}:${allowLoopback}`;
   let agent = pools.get(name);
   if (!agent) {
-    agent = new (https ? httpsAgent : http.Agent)({ keepAlive: true, timeout: IDLE_MS, maxFreeSockets: 16 });
+    agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, timeout: IDLE_MS, maxFreeSockets: 16 });
     pools.set(name, agent);
   }
   return agent;
 }
-const httpsAgent = https.Agent;
 
 /**
  * One request; its connection's address is checked in the connection's own lookup (a pooled one was checked when it

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from '../config/connections.ts';
 import { leaseFor, sharedOnce, type Coordination } from '../coord/coordinate.ts';
-import { storeCommand, storePaused, type LockStore } from '../coord/store.ts';
+import { coordinationFor, storeCommand, type LockStore } from '../coord/store.ts';
 import { ConfigError, PluginError } from '../errors.ts';
 import { openGrant, sealGrant } from '../seal/grant.ts';
 import type { Keyring } from '../seal/keys.ts';
@@ -48,7 +48,7 @@ const MAX_CACHED = 64;
 export async function clientToken(conn: Connection, nowMs: number, renew = false, shared?: SharedTokens): Promise<ClientToken & { coordination: Coordination }> {
   const key = createHash('sha256').update(JSON.stringify(conn)).digest('base64url');
   const nowS = Math.floor(nowMs / 1000);
-  const mode: Coordination = !shared ? 'local' : storePaused(shared.store) ? 'local_fallback' : 'shared';
+  const mode = coordinationFor(shared?.store);
   if (renew) cache.delete(key);
   const hit = cache.get(key);
   if (hit && nowS < hit.renewAt) return { ...hit.token, coordination: mode };

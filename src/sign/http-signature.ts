@@ -86,18 +86,8 @@ export function signHttpMessage(req: SignableRequest, opts: HttpSignatureOptions
   return added;
 }
 
-const parsed = new Map<string, { name: string; param?: string | undefined }>();
-
 /** `name` or `name;name="…"` (quotes around the name optional); only `@query-param` takes, and needs, `name`. */
 function parseComponent(spec: string): { name: string; param?: string | undefined } {
-  const hit = parsed.get(spec);
-  if (hit) return hit;
-  const c = parseComponentText(spec);
-  if (parsed.size < 256) parsed.set(spec, c);
-  return c;
-}
-
-function parseComponentText(spec: string): { name: string; param?: string | undefined } {
   const [, , id = '', param] = /^("?)(@?[a-z0-9!#$%&'*+.^_`|~-]+)\1(?:;name="([\x20\x21\x23-\x5b\x5d-\x7e]*)")?$/i.exec(spec.trim()) ?? [];
   const name = id.toLowerCase();
   if (!name || (name === '@query-param') !== (param !== undefined)) fail(`"${spec}" is not supported`);
